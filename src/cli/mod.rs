@@ -1,0 +1,74 @@
+//! The `ctsel` command line: one file per subcommand, over the library.
+//!
+//! Exit codes are a contract (see README): 0 success, 1 a finding (invalid
+//! selectors), 2 usage or I/O errors.
+
+mod input;
+mod render;
+mod validate;
+
+use clap::{Parser, Subcommand, ValueEnum};
+use std::process::ExitCode;
+
+/// Understands AWS CloudTrail event selectors: validates them as AWS does
+/// and decides which records a trail logs.
+#[derive(Parser)]
+#[command(name = "ctsel", version, about, long_about = None)]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Check selector files as put-event-selectors would, with AWS's messages.
+    Validate(validate::Args),
+}
+
+/// `--kind`.
+#[derive(Clone, Copy, Debug, ValueEnum)]
+pub enum KindArg {
+    Basic,
+    Advanced,
+}
+
+impl From<KindArg> for ctsel::SelectorKind {
+    fn from(k: KindArg) -> ctsel::SelectorKind {
+        match k {
+            KindArg::Basic => ctsel::SelectorKind::Basic,
+            KindArg::Advanced => ctsel::SelectorKind::Advanced,
+        }
+    }
+}
+
+/// `--format` for commands that report findings.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, ValueEnum)]
+pub enum Format {
+    #[default]
+    Human,
+    Json,
+}
+
+pub fn main() -> ExitCode {
+    let cli = Cli::parse();
+    let code = match cli.command {
+        Command::Validate(args) => validate::run(args),
+    };
+    ExitCode::from(code)
+}
+
+/// Writes to stdout; a closed pipe (`| head`) ends the program quietly.
+pub fn out(text: &str) {
+    use std::io::Write;
+    let mut stdout = std::io::stdout().lock();
+    if let Err(e) = stdout
+        .write_all(text.as_bytes())
+        .and_then(|_| stdout.flush())
+    {
+        if e.kind() == std::io::ErrorKind::BrokenPipe {
+            std::process::exit(0);
+        }
+        eprintln!("ctsel: cannot write output: {}", input::describe(&e));
+        std::process::exit(2);
+    }
+}

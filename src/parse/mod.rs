@@ -1,0 +1,200 @@
+//! Selector documents: text → JSON with spans → the typed [`Document`].
+//!
+//! Three input shapes are accepted (spec §1.1): the bare list given to
+//! `aws cloudtrail put-event-selectors`, the PutEventSelectors request body,
+//! and the GetEventSelectors response.
+//!
+//! Converting JSON to the typed model *is* botocore's client-side check
+//! ("Layer A", spec §2.1): botocore walks the parameters against the API
+//! shapes, and so does this module. Its findings are recorded on the
+//! document in botocore's wording and order (required members, then unknown
+//! members, then each known member in input order), and
+//! [`crate::validate()`] reports them before any service rule.
+
+pub mod json;
+mod shape;
+
+use crate::diagnostic::{Diagnostic, Layer, Provenance, Severity, JSON_SYNTAX_ERROR};
+use crate::model::{Document, SelectorKind};
+use crate::source::{Pointer, SourceText, Span};
+
+/// Largest selector document read, in bytes. A real one is a few kilobytes
+/// (at most 500 values of at most 2048 characters); the limit keeps memory
+/// bounded for hostile input.
+pub const DEFAULT_MAX_BYTES: usize = 64 << 20;
+
+/// How to read a selector document.
+#[derive(Clone, Debug)]
+pub struct ParseOptions {
+    /// Force the kind of a bare list instead of detecting it from its keys
+    /// (the CLI's `--kind`). Detection picks basic when no element has a
+    /// distinguishing key, e.g. `[{}]` or `[]`.
+    pub kind: Option<SelectorKind>,
+    /// Largest input accepted, in bytes.
+    pub max_bytes: usize,
+}
+
+impl Default for ParseOptions {
+    fn default() -> ParseOptions {
+        ParseOptions {
+            kind: None,
+            max_bytes: DEFAULT_MAX_BYTES,
+        }
+    }
+}
+
+/// The input is not a JSON document at all, so no AWS client would send it.
+#[derive(Clone, Debug)]
+pub struct ParseError {
+    inner: Box<(SourceText, Diagnostic)>,
+}
+
+impl ParseError {
+    /// The input as far as it could be read (invalid UTF-8 replaced), for
+    /// rendering the error in context.
+    pub fn source_text(&self) -> &SourceText {
+        &self.inner.0
+    }
+
+    /// What is wrong and where.
+    pub fn diagnostic(&self) -> &Diagnostic {
+        &self.inner.1
+    }
+}
+
+impl std::fmt::Display for ParseError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let (source, diagnostic) = &*self.inner;
+        let at = diagnostic.location(source);
+        write!(
+            f,
+            "{}:{}:{}: {}",
+            source.name(),
+            at.line,
+            at.column,
+            diagnostic.message
+        )
+    }
+}
+
+impl std::error::Error for ParseError {}
+
+/// Parses a selector document from text.
+///
+/// `name` is used in messages only (usually the file path).
+///
+/// # Errors
+/// Returns [`ParseError`] when the text is not JSON or exceeds
+/// [`ParseOptions::max_bytes`]. Wrong shapes and types are not errors here:
+/// they are recorded on the document as structural diagnostics.
+///
+/// # Examples
+/// ```
+/// use ctsel::{parse_str, ParseOptions, SelectorKind};
+/// let doc = parse_str("sel.json", r#"[{"ReadWriteType": "All"}]"#, &ParseOptions::default())?;
+/// assert_eq!(doc.kind(), Some(SelectorKind::Basic));
+/// # Ok::<(), ctsel::ParseError>(())
+/// ```
+pub fn parse_str(name: &str, text: &str, options: &ParseOptions) -> Result<Document, ParseError> {
+    parse_source(SourceText::new(name, text), Vec::new(), options)
+}
+
+/// Parses a selector document from bytes: UTF-8, with or without a BOM.
+///
+/// # Errors
+/// As [`parse_str`], and also for invalid UTF-8, naming its position.
+pub fn parse_bytes(
+    name: &str,
+    bytes: &[u8],
+    options: &ParseOptions,
+) -> Result<Document, ParseError> {
+    let mut notes = Vec::new();
+    let mut body = bytes;
+    if let Some(rest) = bytes.strip_prefix(b"\xEF\xBB\xBF") {
+        body = rest;
+        notes.push(
+            Diagnostic::warning(
+                "bom",
+                "the file starts with a UTF-8 byte order mark",
+                Pointer::root(),
+                Span::new(0, 0),
+            )
+            .with_hint(
+                "the AWS CLI rejects a BOM in file:// input; save the file as UTF-8 without BOM",
+            ),
+        );
+    }
+    if body.len() > options.max_bytes {
+        return Err(not_json(
+            SourceText::new(name, ""),
+            0,
+            format!(
+                "the document is {} bytes; selector documents are limited to {} bytes",
+                body.len(),
+                options.max_bytes
+            ),
+        ));
+    }
+    match std::str::from_utf8(body) {
+        Ok(text) => parse_source(SourceText::new(name, text), notes, options),
+        Err(e) => {
+            let text = String::from_utf8_lossy(body).into_owned();
+            // Replacement characters before the bad byte are none (it is the
+            // first error), so the offset still points at it.
+            Err(not_json(
+                SourceText::new(name, text),
+                e.valid_up_to(),
+                "invalid UTF-8 byte sequence".to_string(),
+            ))
+        }
+    }
+}
+
+fn parse_source(
+    source: SourceText,
+    notes: Vec<Diagnostic>,
+    options: &ParseOptions,
+) -> Result<Document, ParseError> {
+    if source.text().len() > options.max_bytes {
+        let len = source.text().len();
+        return Err(not_json(
+            source,
+            0,
+            format!(
+                "the document is {len} bytes; selector documents are limited to {} bytes",
+                options.max_bytes
+            ),
+        ));
+    }
+    let (root, json_notes) = match json::parse(source.text()) {
+        Ok(ok) => ok,
+        Err(e) => {
+            let message = format!("not valid JSON: {}", e.message);
+            return Err(not_json(source, e.offset, message));
+        }
+    };
+    let mut structural = notes;
+    structural.extend(
+        json_notes
+            .into_iter()
+            .map(|n| Diagnostic::warning("json", n.message, Pointer::root(), n.span)),
+    );
+    Ok(shape::convert(source, &root, options.kind, structural))
+}
+
+fn not_json(source: SourceText, offset: usize, message: String) -> ParseError {
+    let diagnostic = Diagnostic {
+        severity: Severity::Error,
+        layer: Layer::Json,
+        exception: JSON_SYNTAX_ERROR,
+        message,
+        provenance: Provenance::Project,
+        rule: "json",
+        pointer: Pointer::root(),
+        span: Span::new(offset, offset),
+        hint: None,
+    };
+    ParseError {
+        inner: Box::new((source, diagnostic)),
+    }
+}

@@ -1,0 +1,700 @@
+//! JSON tree → typed model, checking the API shapes as botocore does.
+//!
+//! botocore's messages name parameters by their path in the request
+//! (`AdvancedEventSelectors[0].FieldSelectors[1].Equals`) and print offending
+//! values with Python's `str()`; both are reproduced here so that the text
+//! matches what `aws cloudtrail put-event-selectors` prints.
+
+use super::json::{Member, Node, Value};
+use crate::diagnostic::{did_you_mean, Diagnostic};
+use crate::model::{
+    AdvancedEventSelector, DataResource, Document, DocumentShape, EventSelector, FieldSelector,
+    Operator, OperatorValues, SelectorKind, SelectorList, Spanned,
+};
+use crate::source::{Pointer, SourceText, Span};
+use std::collections::HashMap;
+
+const REQUEST_MEMBERS: [&str; 3] = ["TrailName", "EventSelectors", "AdvancedEventSelectors"];
+const RESPONSE_MEMBERS: [&str; 3] = ["TrailARN", "EventSelectors", "AdvancedEventSelectors"];
+const BASIC_MEMBERS: [&str; 4] = [
+    "ReadWriteType",
+    "IncludeManagementEvents",
+    "DataResources",
+    "ExcludeManagementEventSources",
+];
+const DATA_RESOURCE_MEMBERS: [&str; 2] = ["Type", "Values"];
+const ADVANCED_MEMBERS: [&str; 2] = ["Name", "FieldSelectors"];
+const FIELD_SELECTOR_MEMBERS: [&str; 7] = [
+    "Field",
+    "Equals",
+    "StartsWith",
+    "EndsWith",
+    "NotEquals",
+    "NotStartsWith",
+    "NotEndsWith",
+];
+
+/// Where we are: botocore's parameter name and our pointer.
+#[derive(Clone)]
+struct At {
+    name: String,
+    pointer: Pointer,
+}
+
+impl At {
+    fn key(&self, key: &str) -> At {
+        At {
+            name: if self.name.is_empty() {
+                key.to_string()
+            } else {
+                format!("{}.{}", self.name, key)
+            },
+            pointer: self.pointer.key(key),
+        }
+    }
+
+    fn index(&self, i: usize) -> At {
+        At {
+            name: format!("{}[{}]", self.name, i),
+            pointer: self.pointer.index(i),
+        }
+    }
+
+    /// botocore's `_get_name`: the empty name is "input".
+    fn display(&self) -> &str {
+        if self.name.is_empty() {
+            "input"
+        } else {
+            &self.name
+        }
+    }
+}
+
+struct Conv {
+    shape: DocumentShape,
+    diags: Vec<Diagnostic>,
+}
+
+/// Converts a parsed JSON document into the model.
+pub(super) fn convert(
+    source: SourceText,
+    root: &Node,
+    forced: Option<SelectorKind>,
+    notes: Vec<Diagnostic>,
+) -> Document {
+    let shape = detect_shape(root);
+    let mut c = Conv {
+        shape,
+        diags: notes,
+    };
+    let mut doc = Document {
+        source,
+        shape,
+        trail: None,
+        basic: None,
+        advanced: None,
+        structural: Vec::new(),
+    };
+    match shape {
+        DocumentShape::CliList => {
+            let kind = forced.unwrap_or_else(|| detect_kind(root));
+            let at = At {
+                name: kind.parameter().to_string(),
+                pointer: Pointer::root(),
+            };
+            if let Value::Object(_) = root.value {
+                // A selector object given where the list belongs.
+                let d = c.invalid_type(root, &at, &["list", "tuple"]);
+                c.diags.push(
+                    d.with_hint("wrap the selector in [ ]: the parameter is a list of selectors"),
+                );
+            } else {
+                c.set_list(&mut doc, kind, root, None, &at);
+            }
+        }
+        DocumentShape::Request | DocumentShape::GetResponse => {
+            c.envelope(&mut doc, root, forced);
+        }
+    }
+    doc.structural = c.diags;
+    doc
+}
+
+fn detect_shape(root: &Node) -> DocumentShape {
+    let Value::Object(members) = &root.value else {
+        return DocumentShape::CliList;
+    };
+    let has = |k: &str| members.iter().any(|m| m.key == k);
+    if has("TrailARN") {
+        DocumentShape::GetResponse
+    } else if REQUEST_MEMBERS.iter().any(|k| has(k)) {
+        DocumentShape::Request
+    } else if BASIC_MEMBERS
+        .iter()
+        .chain(&ADVANCED_MEMBERS)
+        .any(|k| has(k))
+    {
+        DocumentShape::CliList
+    } else {
+        DocumentShape::Request
+    }
+}
+
+/// The kind of a bare list from its elements' keys: the first element with a
+/// distinguishing key decides; basic when none has one.
+fn detect_kind(root: &Node) -> SelectorKind {
+    let elements: &[Node] = match &root.value {
+        Value::Array(items) => items,
+        _ => std::slice::from_ref(root),
+    };
+    for e in elements {
+        if let Value::Object(members) = &e.value {
+            let mut basic = false;
+            let mut advanced = false;
+            for m in members {
+                basic |= BASIC_MEMBERS.contains(&m.key.as_str());
+                advanced |= ADVANCED_MEMBERS.contains(&m.key.as_str());
+            }
+            match (basic, advanced) {
+                (true, false) => return SelectorKind::Basic,
+                (false, true) => return SelectorKind::Advanced,
+                _ => {}
+            }
+        }
+    }
+    SelectorKind::Basic
+}
+
+/// Python's `str()` of a JSON value, as botocore prints it after `value:`.
+fn py_str(node: &Node) -> String {
+    match &node.value {
+        Value::String(s) => s.clone(),
+        _ => py_repr(node),
+    }
+}
+
+/// Python's `repr()` of a JSON value (strings quoted as Python does).
+fn py_repr(node: &Node) -> String {
+    match &node.value {
+        Value::Null => "None".into(),
+        Value::Bool(true) => "True".into(),
+        Value::Bool(false) => "False".into(),
+        Value::Number(n) => n.clone(),
+        Value::String(s) => py_repr_str(s),
+        Value::Array(items) => {
+            let parts: Vec<String> = items.iter().map(py_repr).collect();
+            format!("[{}]", parts.join(", "))
+        }
+        Value::Object(members) => {
+            let parts: Vec<String> = effective(members)
+                .0
+                .iter()
+                .map(|m| format!("{}: {}", py_repr_str(&m.key), py_repr(&m.value)))
+                .collect();
+            format!("{{{}}}", parts.join(", "))
+        }
+    }
+}
+
+fn py_repr_str(s: &str) -> String {
+    let quote = if s.contains('\'') && !s.contains('"') {
+        '"'
+    } else {
+        '\''
+    };
+    let mut out = String::with_capacity(s.len() + 2);
+    out.push(quote);
+    for c in s.chars() {
+        match c {
+            '\\' => out.push_str("\\\\"),
+            '\n' => out.push_str("\\n"),
+            '\r' => out.push_str("\\r"),
+            '\t' => out.push_str("\\t"),
+            c if c == quote => {
+                out.push('\\');
+                out.push(c);
+            }
+            c if (c as u32) < 0x20 || c as u32 == 0x7f => {
+                out.push_str(&format!("\\x{:02x}", c as u32));
+            }
+            c => out.push(c),
+        }
+    }
+    out.push(quote);
+    out
+}
+
+fn py_type(node: &Node) -> &'static str {
+    match &node.value {
+        Value::Null => "<class 'NoneType'>",
+        Value::Bool(_) => "<class 'bool'>",
+        Value::Number(n) if n.contains(['.', 'e', 'E']) => "<class 'float'>",
+        Value::Number(_) => "<class 'int'>",
+        Value::String(_) => "<class 'str'>",
+        Value::Array(_) => "<class 'list'>",
+        Value::Object(_) => "<class 'dict'>",
+    }
+}
+
+/// The members Python's `json.loads` would keep: for a repeated key, the last
+/// value at the first key's position. Returns the repeated keys' earlier
+/// occurrences too, for warnings.
+fn effective(members: &[Member]) -> (Vec<&Member>, Vec<&Member>) {
+    let mut out: Vec<&Member> = Vec::with_capacity(members.len());
+    let mut shadowed = Vec::new();
+    let mut pos: HashMap<&str, usize> = HashMap::new();
+    for m in members {
+        if let Some(&i) = pos.get(m.key.as_str()) {
+            shadowed.push(out[i]);
+            out[i] = m;
+        } else {
+            pos.insert(&m.key, out.len());
+            out.push(m);
+        }
+    }
+    (out, shadowed)
+}
+
+impl Conv {
+    fn invalid_type(&self, node: &Node, at: &At, valid: &[&str]) -> Diagnostic {
+        let valid: Vec<String> = valid.iter().map(|t| format!("<class '{t}'>")).collect();
+        Diagnostic::structural(
+            format!(
+                "Invalid type for parameter {}, value: {}, type: {}, valid types: {}",
+                at.display(),
+                py_str(node),
+                py_type(node),
+                valid.join(", ")
+            ),
+            at.pointer.clone(),
+            node.span,
+        )
+    }
+
+    fn check_min_len(&mut self, len: usize, min: usize, node: &Node, at: &At) -> bool {
+        if len < min {
+            self.diags.push(Diagnostic::structural(
+                format!(
+                    "Invalid length for parameter {}, value: {}, valid min length: {}",
+                    at.display(),
+                    len,
+                    min
+                ),
+                at.pointer.clone(),
+                node.span,
+            ));
+            return false;
+        }
+        true
+    }
+
+    /// Checks an object against a structure shape: required members, then
+    /// unknown members, then returns the known ones in order for the caller
+    /// to convert.
+    fn structure<'n>(
+        &mut self,
+        node: &'n Node,
+        at: &At,
+        members: &[&str],
+        required: &[&str],
+        wrong_kind_members: &[&str],
+    ) -> Option<Vec<&'n Member>> {
+        let Value::Object(raw) = &node.value else {
+            let d = self.invalid_type(node, at, &["dict"]);
+            self.diags.push(d);
+            return None;
+        };
+        let (eff, shadowed) = effective(raw);
+        for m in shadowed {
+            self.diags.push(
+                Diagnostic::warning(
+                    "duplicate-key",
+                    format!("duplicate key `{}`: only the last one is sent", m.key),
+                    at.pointer.key(&m.key),
+                    m.key_span,
+                )
+                .with_hint("the AWS CLI, like Python's json module, keeps the last value of a repeated key; remove the earlier one"),
+            );
+        }
+        for r in required {
+            if !eff.iter().any(|m| m.key == *r) {
+                self.diags.push(Diagnostic::structural(
+                    format!("Missing required parameter in {}: \"{}\"", at.display(), r),
+                    at.pointer.clone(),
+                    Span::new(node.span.start as usize, node.span.start as usize + 1),
+                ));
+            }
+        }
+        let mut known = Vec::with_capacity(eff.len());
+        for m in eff {
+            if members.contains(&m.key.as_str()) {
+                known.push(m);
+                continue;
+            }
+            let d = Diagnostic::structural(
+                format!(
+                    "Unknown parameter in {}: \"{}\", must be one of: {}",
+                    at.display(),
+                    m.key,
+                    members.join(", ")
+                ),
+                at.pointer.key(&m.key),
+                m.key_span,
+            );
+            let hint = if wrong_kind_members.contains(&m.key.as_str()) {
+                Some(format!(
+                    "`{}` belongs to the other kind of selector; one list cannot mix basic and advanced selectors",
+                    m.key
+                ))
+            } else {
+                did_you_mean(&m.key, members.iter().copied())
+                    .map(|s| format!("did you mean `{s}`?"))
+            };
+            self.diags.push(d.with_hint_opt(hint));
+        }
+        Some(known)
+    }
+
+    fn string(&mut self, node: &Node, at: &At, min: usize) -> Option<Spanned<String>> {
+        let Value::String(s) = &node.value else {
+            let d = self.invalid_type(node, at, &["str"]);
+            self.diags.push(d);
+            return None;
+        };
+        if !self.check_min_len(s.chars().count(), min, node, at) {
+            return None;
+        }
+        Some(Spanned::new(s.clone(), node.span))
+    }
+
+    fn boolean(&mut self, node: &Node, at: &At) -> Option<Spanned<bool>> {
+        match node.value {
+            Value::Bool(b) => Some(Spanned::new(b, node.span)),
+            _ => {
+                let d = self.invalid_type(node, at, &["bool"]);
+                self.diags.push(d);
+                None
+            }
+        }
+    }
+
+    fn list<'n>(&mut self, node: &'n Node, at: &At, min: usize) -> Option<&'n [Node]> {
+        let Value::Array(items) = &node.value else {
+            let d = self.invalid_type(node, at, &["list", "tuple"]);
+            self.diags.push(d);
+            return None;
+        };
+        if !self.check_min_len(items.len(), min, node, at) {
+            return None;
+        }
+        Some(items)
+    }
+
+    fn string_list(
+        &mut self,
+        node: &Node,
+        at: &At,
+        min_len: usize,
+        min_item: usize,
+    ) -> Option<Vec<Spanned<String>>> {
+        let items = self.list(node, at, min_len)?;
+        let mut out = Vec::with_capacity(items.len());
+        let mut ok = true;
+        for (i, item) in items.iter().enumerate() {
+            match self.string(item, &at.index(i), min_item) {
+                Some(s) => out.push(s),
+                None => ok = false,
+            }
+        }
+        ok.then_some(out)
+    }
+
+    fn envelope(&mut self, doc: &mut Document, root: &Node, forced: Option<SelectorKind>) {
+        let at = At {
+            name: String::new(),
+            pointer: Pointer::root(),
+        };
+        let known = if self.shape == DocumentShape::Request {
+            self.structure(root, &at, &REQUEST_MEMBERS, &["TrailName"], &[])
+        } else {
+            self.response_members(root)
+        };
+        let Some(known) = known else { return };
+        for m in known {
+            match m.key.as_str() {
+                "TrailName" | "TrailARN" => {
+                    doc.trail = self.string(&m.value, &at.key(&m.key), 0);
+                }
+                "EventSelectors" => {
+                    let list_at = At {
+                        name: m.key.clone(),
+                        pointer: Pointer::root(),
+                    };
+                    self.set_list(
+                        doc,
+                        SelectorKind::Basic,
+                        &m.value,
+                        Some(m.key_span),
+                        &list_at,
+                    );
+                }
+                "AdvancedEventSelectors" => {
+                    let list_at = At {
+                        name: m.key.clone(),
+                        pointer: Pointer::root(),
+                    };
+                    self.set_list(
+                        doc,
+                        SelectorKind::Advanced,
+                        &m.value,
+                        Some(m.key_span),
+                        &list_at,
+                    );
+                }
+                _ => {}
+            }
+        }
+        if let Some(kind) = forced {
+            if doc.kind().is_some_and(|k| k != kind) {
+                self.diags.push(Diagnostic::warning(
+                    "kind",
+                    format!("--kind {kind} ignored: the document names its selector list"),
+                    Pointer::root(),
+                    Span::new(root.span.start as usize, root.span.start as usize + 1),
+                ));
+            }
+        }
+    }
+
+    /// A GetEventSelectors response is output, not botocore input: unknown
+    /// members are ignored with a warning (`ResponseMetadata` from boto3
+    /// silently).
+    fn response_members<'n>(&mut self, root: &'n Node) -> Option<Vec<&'n Member>> {
+        let Value::Object(raw) = &root.value else {
+            return None;
+        };
+        let (eff, _) = effective(raw);
+        let mut known = Vec::new();
+        for m in eff {
+            if RESPONSE_MEMBERS.contains(&m.key.as_str()) {
+                known.push(m);
+            } else if m.key != "ResponseMetadata" {
+                self.diags.push(Diagnostic::warning(
+                    "unknown-member",
+                    format!(
+                        "unknown member `{}` in a get-event-selectors response is ignored",
+                        m.key
+                    ),
+                    Pointer::root(),
+                    m.key_span,
+                ));
+            }
+        }
+        Some(known)
+    }
+
+    fn set_list(
+        &mut self,
+        doc: &mut Document,
+        kind: SelectorKind,
+        node: &Node,
+        key_span: Option<Span>,
+        at: &At,
+    ) {
+        let Some(items) = self.list(node, at, 0) else {
+            return;
+        };
+        match kind {
+            SelectorKind::Basic => {
+                let items = items
+                    .iter()
+                    .enumerate()
+                    .map(|(i, n)| self.basic_selector(n, &at.index(i)))
+                    .collect();
+                doc.basic = Some(SelectorList {
+                    items,
+                    span: node.span,
+                    key_span,
+                });
+            }
+            SelectorKind::Advanced => {
+                let items = items
+                    .iter()
+                    .enumerate()
+                    .map(|(i, n)| self.advanced_selector(n, &at.index(i)))
+                    .collect();
+                doc.advanced = Some(SelectorList {
+                    items,
+                    span: node.span,
+                    key_span,
+                });
+            }
+        }
+    }
+
+    fn basic_selector(&mut self, node: &Node, at: &At) -> EventSelector {
+        let mut sel = EventSelector {
+            span: node.span,
+            ..EventSelector::default()
+        };
+        let Some(known) = self.structure(node, at, &BASIC_MEMBERS, &[], &ADVANCED_MEMBERS) else {
+            return sel;
+        };
+        for m in known {
+            let at = at.key(&m.key);
+            match m.key.as_str() {
+                "ReadWriteType" => sel.read_write_type = self.string(&m.value, &at, 0),
+                "IncludeManagementEvents" => {
+                    sel.include_management_events = self.boolean(&m.value, &at);
+                }
+                "DataResources" => {
+                    if let Some(items) = self.list(&m.value, &at, 0) {
+                        let drs = items
+                            .iter()
+                            .enumerate()
+                            .map(|(i, n)| self.data_resource(n, &at.index(i)))
+                            .collect();
+                        sel.data_resources = Some(Spanned::new(drs, m.value.span));
+                    }
+                }
+                "ExcludeManagementEventSources" => {
+                    sel.exclude_management_event_sources = self
+                        .string_list(&m.value, &at, 0, 0)
+                        .map(|v| Spanned::new(v, m.value.span));
+                }
+                _ => {}
+            }
+        }
+        sel
+    }
+
+    fn data_resource(&mut self, node: &Node, at: &At) -> DataResource {
+        let mut dr = DataResource {
+            span: node.span,
+            ..DataResource::default()
+        };
+        let Some(known) = self.structure(node, at, &DATA_RESOURCE_MEMBERS, &[], &[]) else {
+            return dr;
+        };
+        for m in known {
+            let at = at.key(&m.key);
+            match m.key.as_str() {
+                "Type" => dr.type_ = self.string(&m.value, &at, 0),
+                "Values" => {
+                    dr.values = self
+                        .string_list(&m.value, &at, 0, 0)
+                        .map(|v| Spanned::new(v, m.value.span));
+                }
+                _ => {}
+            }
+        }
+        dr
+    }
+
+    fn advanced_selector(&mut self, node: &Node, at: &At) -> AdvancedEventSelector {
+        let mut sel = AdvancedEventSelector {
+            span: node.span,
+            ..AdvancedEventSelector::default()
+        };
+        let Some(known) = self.structure(
+            node,
+            at,
+            &ADVANCED_MEMBERS,
+            &["FieldSelectors"],
+            &BASIC_MEMBERS,
+        ) else {
+            return sel;
+        };
+        for m in known {
+            let at = at.key(&m.key);
+            match m.key.as_str() {
+                "Name" => sel.name = self.string(&m.value, &at, 0),
+                "FieldSelectors" => {
+                    if let Some(items) = self.list(&m.value, &at, 1) {
+                        let fs = items
+                            .iter()
+                            .enumerate()
+                            .map(|(i, n)| self.field_selector(n, &at.index(i)))
+                            .collect();
+                        sel.field_selectors = Some(Spanned::new(fs, m.value.span));
+                    }
+                }
+                _ => {}
+            }
+        }
+        sel
+    }
+
+    fn field_selector(&mut self, node: &Node, at: &At) -> FieldSelector {
+        let mut fs = FieldSelector {
+            span: node.span,
+            ..FieldSelector::default()
+        };
+        let Some(known) = self.structure(node, at, &FIELD_SELECTOR_MEMBERS, &["Field"], &[]) else {
+            return fs;
+        };
+        for m in known {
+            let at = at.key(&m.key);
+            if m.key == "Field" {
+                fs.field = self.string(&m.value, &at, 1);
+                continue;
+            }
+            let Some(operator) = Operator::from_api(&m.key) else {
+                continue;
+            };
+            // Older get-event-selectors output lists unused operators as
+            // `[]`; that form is output, not input, so they mean nothing.
+            if self.shape == DocumentShape::GetResponse
+                && matches!(&m.value.value, Value::Array(a) if a.is_empty())
+            {
+                continue;
+            }
+            let empty = matches!(&m.value.value, Value::Array(a) if a.is_empty());
+            let before = self.diags.len();
+            let values = self.string_list(&m.value, &at, 1, 1);
+            if empty {
+                if let Some(d) = self.diags.get_mut(before) {
+                    d.hint = Some(format!(
+                        "remove the empty {}; older get-event-selectors output lists unused operators as [], but put-event-selectors refuses them",
+                        m.key
+                    ));
+                }
+            }
+            if let Some(values) = values {
+                fs.operators.push(OperatorValues {
+                    operator,
+                    key_span: m.key_span,
+                    span: m.value.span,
+                    values,
+                });
+            }
+        }
+        fs
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn python_reprs_match_botocore_output() {
+        let (n, _) =
+            crate::parse::json::parse(r#"{"a": [true, null, 1.5, "it's"], "b": "x"}"#).unwrap();
+        assert_eq!(py_str(&n), r#"{'a': [True, None, 1.5, "it's"], 'b': 'x'}"#);
+        assert_eq!(py_type(&n), "<class 'dict'>");
+    }
+
+    #[test]
+    fn repeated_keys_keep_first_position_last_value() {
+        let (n, _) = crate::parse::json::parse(r#"{"a": 1, "b": 2, "a": 3}"#).unwrap();
+        let Value::Object(m) = &n.value else { panic!() };
+        let (eff, shadowed) = effective(m);
+        assert_eq!(
+            eff.iter().map(|m| m.key.as_str()).collect::<Vec<_>>(),
+            ["a", "b"]
+        );
+        assert_eq!(eff[0].value.value, Value::Number("3".into()));
+        assert_eq!(shadowed.len(), 1);
+    }
+}
