@@ -26,6 +26,8 @@ pub mod diagnostic;
 pub mod model;
 pub mod parse;
 pub mod source;
+#[cfg(feature = "proptest")]
+pub mod strategies;
 pub mod validate;
 
 pub use diagnostic::{Diagnostic, Provenance, Severity};

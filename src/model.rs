@@ -543,3 +543,53 @@ pub struct FieldCondition {
     /// Operator lists in source order.
     pub operators: Vec<(Operator, Vec<String>)>,
 }
+
+impl SelectorSet {
+    /// The selectors as the JSON list `put-event-selectors` takes
+    /// (`--event-selectors` or `--advanced-event-selectors`), every member
+    /// written out.
+    pub fn to_json(&self) -> serde_json::Value {
+        use serde_json::{json, Map, Value};
+        match self {
+            SelectorSet::Basic(v) => Value::Array(
+                v.iter()
+                    .map(|s| {
+                        json!({
+                            "ReadWriteType": s.read_write_type.as_str(),
+                            "IncludeManagementEvents": s.include_management_events,
+                            "DataResources": s.data_resources.iter().map(|d| json!({
+                                "Type": d.type_,
+                                "Values": d.values,
+                            })).collect::<Vec<_>>(),
+                            "ExcludeManagementEventSources": s.exclude_management_event_sources,
+                        })
+                    })
+                    .collect(),
+            ),
+            SelectorSet::Advanced(v) => Value::Array(
+                v.iter()
+                    .map(|s| {
+                        let mut o = Map::new();
+                        if let Some(n) = &s.name {
+                            o.insert("Name".into(), Value::String(n.clone()));
+                        }
+                        let fields = s
+                            .field_selectors
+                            .iter()
+                            .map(|f| {
+                                let mut m = Map::new();
+                                m.insert("Field".into(), Value::String(f.field.as_str().into()));
+                                for (op, values) in &f.operators {
+                                    m.insert(op.as_str().into(), json!(values));
+                                }
+                                Value::Object(m)
+                            })
+                            .collect();
+                        o.insert("FieldSelectors".into(), Value::Array(fields));
+                        Value::Object(o)
+                    })
+                    .collect(),
+            ),
+        }
+    }
+}

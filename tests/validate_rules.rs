@@ -847,3 +847,40 @@ fn extra_resource_types_extend_the_catalogue() {
     let doc = parse_str("x", &json, &ParseOptions::default()).unwrap();
     assert!(check(&doc, &options).0.is_valid());
 }
+
+#[test]
+fn a_million_values_are_rejected_at_the_501st() {
+    // Linear work: one pass to parse, one to check; the count rule stops at 501.
+    let values: Vec<String> = (0..1_000_000).map(|i| format!("\"v{i:07}\"")).collect();
+    let json = adv(&format!(
+        r#"{DATA_S3},{{"Field":"eventName","StartsWith":[{}]}}"#,
+        values.join(",")
+    ));
+    assert!(json.len() > 10_000_000);
+    rejects(
+        &json,
+        (
+            "A1",
+            IEE,
+            "There are too many filters applied. The maximum allowed number of filters is 500.",
+            "/0/FieldSelectors/2/StartsWith/498",
+            Verbatim,
+        ),
+    );
+    let basic: Vec<String> = (0..1_000_000)
+        .map(|i| format!("\"arn:aws:s3:::b/{i}\""))
+        .collect();
+    rejects(
+        &format!(
+            r#"[{{"DataResources":[{{"Type":"AWS::S3::Object","Values":[{}]}}]}}]"#,
+            basic.join(",")
+        ),
+        (
+            "E5",
+            IEE,
+            "Specify a valid number of DataResources.Values (0 to 250) for all your selectors",
+            "/0/DataResources/0/Values/250",
+            Verbatim,
+        ),
+    );
+}
