@@ -22,15 +22,22 @@
 #![deny(missing_docs)]
 #![cfg_attr(not(test), warn(clippy::unwrap_used, clippy::expect_used))]
 
+pub mod compile;
 pub mod diagnostic;
+pub mod eval;
+pub mod event;
+pub mod ir;
 pub mod model;
 pub mod parse;
+pub mod reference;
 pub mod source;
 #[cfg(feature = "proptest")]
 pub mod strategies;
 pub mod validate;
 
+pub use compile::Program;
 pub use diagnostic::{Diagnostic, Provenance, Severity};
+pub use eval::{Run, Verdict};
 pub use model::{
     AdvancedSelector, BasicDataResource, BasicSelector, Category, Document, DocumentShape, Field,
     FieldCondition, Operator, ReadWriteType, SelectorKind, SelectorSet,

@@ -1,0 +1,494 @@
+//! The record scanner: one pass over a record's bytes that decodes only the
+//! members selectors read and skips the rest without building values.
+//!
+//! Only top-level keys count: `requestParameters` and `responseElements`
+//! often hold keys named `eventName`, `resources` or `readOnly`, and a nested
+//! value is skipped structurally (strings with escaped quotes, nested
+//! brackets), never searched. Strings the engine reads are unescaped
+//! (`\"`, `\/`, `\u0041`); the others are only checked.
+//!
+//! The scanner accepts exactly the records `serde_json` accepts (the
+//! reference interpreter parses with it): strict RFC 8259 JSON, valid UTF-8,
+//! no lone surrogate escapes, nesting at most [`MAX_DEPTH`] containers deep,
+//! and a JSON object at the top. A repeated key: the first occurrence wins
+//! (documented in the README; the reference does the same).
+
+use std::borrow::Cow;
+
+/// Deepest container nesting accepted, as in `serde_json` (its recursion
+/// limit of 128 rejects the 128th nested container).
+pub const MAX_DEPTH: usize = 127;
+
+/// Why a record is unparseable, and where.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ScanError {
+    /// Byte offset in the record.
+    pub offset: usize,
+    /// What is wrong.
+    pub message: &'static str,
+}
+
+impl std::fmt::Display for ScanError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{} at byte {}", self.message, self.offset)
+    }
+}
+
+impl std::error::Error for ScanError {}
+
+/// Top-level members the engine reads.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Key {
+    /// `eventCategory`
+    EventCategory,
+    /// `eventType`
+    EventType,
+    /// `eventSource`
+    EventSource,
+    /// `eventName`
+    EventName,
+    /// `errorCode`
+    ErrorCode,
+    /// `vpcEndpointId`
+    VpcEndpointId,
+    /// `readOnly`
+    ReadOnly,
+    /// `sessionCredentialFromConsole`
+    SessionCredentialFromConsole,
+    /// `managementEvent`
+    ManagementEvent,
+    /// `userIdentity.arn` (the `arn` member of the top-level `userIdentity`)
+    UserIdentityArn,
+}
+
+fn top_key(k: &[u8]) -> Option<Key> {
+    Some(match k {
+        b"eventCategory" => Key::EventCategory,
+        b"eventType" => Key::EventType,
+        b"eventSource" => Key::EventSource,
+        b"eventName" => Key::EventName,
+        b"errorCode" => Key::ErrorCode,
+        b"vpcEndpointId" => Key::VpcEndpointId,
+        b"readOnly" => Key::ReadOnly,
+        b"sessionCredentialFromConsole" => Key::SessionCredentialFromConsole,
+        b"managementEvent" => Key::ManagementEvent,
+        _ => return None,
+    })
+}
+
+/// A scalar the scanner found for a [`Key`].
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Scalar<'a> {
+    /// A string, unescaped.
+    Str(Cow<'a, str>),
+    /// `true` or `false`.
+    Bool(bool),
+    /// Any other JSON value (number, null, object, array).
+    Other,
+}
+
+/// Receives what the scanner finds, in record order.
+pub trait Sink<'a> {
+    /// A top-level member of interest (every occurrence; the sink decides
+    /// that the first wins).
+    fn scalar(&mut self, key: Key, value: Scalar<'a>);
+    /// One object element of the first top-level `resources` array.
+    fn resource(&mut self, type_: Option<Cow<'a, str>>, arn: Option<Cow<'a, str>>);
+    /// Asked after each top-level member: true stops the scan early; the
+    /// rest of the record is then not checked.
+    fn done(&self) -> bool {
+        false
+    }
+}
+
+/// Scans one record.
+///
+/// # Errors
+/// Returns where and why the record is not a JSON object.
+pub fn scan<'a>(bytes: &'a [u8], sink: &mut impl Sink<'a>) -> Result<(), ScanError> {
+    if let Err(e) = std::str::from_utf8(bytes) {
+        return Err(ScanError {
+            offset: e.valid_up_to(),
+            message: "invalid UTF-8",
+        });
+    }
+    let mut s = Scanner { b: bytes, i: 0 };
+    s.ws();
+    if s.peek() != Some(b'{') {
+        return Err(s.err("not a JSON object"));
+    }
+    if s.top_object(sink)? {
+        return Ok(());
+    }
+    s.ws();
+    if s.i < s.b.len() {
+        return Err(s.err("unexpected content after the record"));
+    }
+    Ok(())
+}
+
+struct Scanner<'a> {
+    b: &'a [u8],
+    i: usize,
+}
+
+impl<'a> Scanner<'a> {
+    fn err(&self, message: &'static str) -> ScanError {
+        ScanError {
+            offset: self.i,
+            message,
+        }
+    }
+
+    #[inline]
+    fn peek(&self) -> Option<u8> {
+        self.b.get(self.i).copied()
+    }
+
+    #[inline]
+    fn ws(&mut self) {
+        while let Some(b' ' | b'\t' | b'\n' | b'\r') = self.peek() {
+            self.i += 1;
+        }
+    }
+
+    fn expect(&mut self, c: u8, message: &'static str) -> Result<(), ScanError> {
+        self.ws();
+        if self.peek() == Some(c) {
+            self.i += 1;
+            Ok(())
+        } else {
+            Err(self.err(message))
+        }
+    }
+
+    /// Iterates an object's members, calling `member` with the raw key (or
+    /// decoded when escaped) positioned at the value. Returns true when the
+    /// sink stopped the scan (only at the top level).
+    fn object(
+        &mut self,
+        depth: usize,
+        mut member: impl FnMut(&mut Self, Cow<'a, str>, usize) -> Result<bool, ScanError>,
+    ) -> Result<bool, ScanError> {
+        let depth = depth + 1;
+        if depth > MAX_DEPTH {
+            return Err(self.err("nesting too deep"));
+        }
+        self.i += 1; // '{'
+        self.ws();
+        if self.peek() == Some(b'}') {
+            self.i += 1;
+            return Ok(false);
+        }
+        loop {
+            self.ws();
+            if self.peek() != Some(b'"') {
+                return Err(self.err("expected a string key"));
+            }
+            let key = self.string()?;
+            self.expect(b':', "expected `:` after a key")?;
+            self.ws();
+            if member(self, key, depth)? {
+                return Ok(true);
+            }
+            self.ws();
+            match self.peek() {
+                Some(b',') => self.i += 1,
+                Some(b'}') => {
+                    self.i += 1;
+                    return Ok(false);
+                }
+                _ => return Err(self.err("expected `,` or `}`")),
+            }
+        }
+    }
+
+    fn top_object(&mut self, sink: &mut impl Sink<'a>) -> Result<bool, ScanError> {
+        let mut resources_seen = false;
+        let mut user_seen = false;
+        self.object(0, |s, key, depth| {
+            if let Some(k) = top_key(key.as_bytes()) {
+                let v = s.scalar_value(depth)?;
+                sink.scalar(k, v);
+            } else if key == "userIdentity" && !user_seen && s.peek() == Some(b'{') {
+                user_seen = true;
+                let mut arn_seen = false;
+                s.object(depth, |s, key, depth| {
+                    if key == "arn" && !arn_seen {
+                        arn_seen = true;
+                        let v = s.scalar_value(depth)?;
+                        sink.scalar(Key::UserIdentityArn, v);
+                    } else {
+                        s.skip(depth)?;
+                    }
+                    Ok(false)
+                })?;
+            } else if key == "resources" && !resources_seen && s.peek() == Some(b'[') {
+                resources_seen = true;
+                s.resources(depth, sink)?;
+            } else {
+                if key == "userIdentity" {
+                    user_seen = true;
+                } else if key == "resources" {
+                    resources_seen = true;
+                }
+                s.skip(depth)?;
+            }
+            Ok(sink.done())
+        })
+    }
+
+    fn resources(&mut self, depth: usize, sink: &mut impl Sink<'a>) -> Result<(), ScanError> {
+        self.array(depth, |s, depth| {
+            if s.peek() != Some(b'{') {
+                return s.skip(depth);
+            }
+            let mut type_: Option<Option<Cow<'a, str>>> = None;
+            let mut arn: Option<Option<Cow<'a, str>>> = None;
+            let mut prefix: Option<Option<Cow<'a, str>>> = None;
+            s.object(depth, |s, key, depth| {
+                let slot = match key.as_ref() {
+                    "type" => &mut type_,
+                    "ARN" => &mut arn,
+                    "ARNPrefix" => &mut prefix,
+                    _ => {
+                        s.skip(depth)?;
+                        return Ok(false);
+                    }
+                };
+                let v = match s.scalar_value(depth)? {
+                    Scalar::Str(v) => Some(v),
+                    _ => None,
+                };
+                if slot.is_none() {
+                    *slot = Some(v);
+                }
+                Ok(false)
+            })?;
+            let arn = arn.flatten().or(prefix.flatten());
+            sink.resource(type_.flatten(), arn);
+            Ok(())
+        })
+    }
+
+    fn array(
+        &mut self,
+        depth: usize,
+        mut element: impl FnMut(&mut Self, usize) -> Result<(), ScanError>,
+    ) -> Result<(), ScanError> {
+        let depth = depth + 1;
+        if depth > MAX_DEPTH {
+            return Err(self.err("nesting too deep"));
+        }
+        self.i += 1; // '['
+        self.ws();
+        if self.peek() == Some(b']') {
+            self.i += 1;
+            return Ok(());
+        }
+        loop {
+            self.ws();
+            element(self, depth)?;
+            self.ws();
+            match self.peek() {
+                Some(b',') => self.i += 1,
+                Some(b']') => {
+                    self.i += 1;
+                    return Ok(());
+                }
+                _ => return Err(self.err("expected `,` or `]`")),
+            }
+        }
+    }
+
+    fn scalar_value(&mut self, depth: usize) -> Result<Scalar<'a>, ScanError> {
+        match self.peek() {
+            Some(b'"') => Ok(Scalar::Str(self.string()?)),
+            Some(b't') => {
+                self.literal(b"true")?;
+                Ok(Scalar::Bool(true))
+            }
+            Some(b'f') => {
+                self.literal(b"false")?;
+                Ok(Scalar::Bool(false))
+            }
+            _ => {
+                self.skip(depth)?;
+                Ok(Scalar::Other)
+            }
+        }
+    }
+
+    fn literal(&mut self, word: &[u8]) -> Result<(), ScanError> {
+        if self.b[self.i..].starts_with(word) {
+            self.i += word.len();
+            Ok(())
+        } else {
+            Err(self.err("invalid literal"))
+        }
+    }
+
+    /// Skips one value, checking it.
+    fn skip(&mut self, depth: usize) -> Result<(), ScanError> {
+        match self.peek() {
+            Some(b'{') => self
+                .object(depth, |s, _, depth| s.skip(depth).map(|_| false))
+                .map(|_| ()),
+            Some(b'[') => self.array(depth, |s, depth| s.skip(depth)),
+            Some(b'"') => self.skip_string(),
+            Some(b't') => self.literal(b"true"),
+            Some(b'f') => self.literal(b"false"),
+            Some(b'n') => self.literal(b"null"),
+            Some(b'-' | b'0'..=b'9') => self.number(),
+            None => Err(self.err("unexpected end of record")),
+            Some(_) => Err(self.err("expected a JSON value")),
+        }
+    }
+
+    fn number(&mut self) -> Result<(), ScanError> {
+        if self.peek() == Some(b'-') {
+            self.i += 1;
+        }
+        match self.peek() {
+            Some(b'0') => self.i += 1,
+            Some(b'1'..=b'9') => self.digits(),
+            _ => return Err(self.err("invalid number")),
+        }
+        if self.peek() == Some(b'.') {
+            self.i += 1;
+            if !matches!(self.peek(), Some(b'0'..=b'9')) {
+                return Err(self.err("invalid number"));
+            }
+            self.digits();
+        }
+        if let Some(b'e' | b'E') = self.peek() {
+            self.i += 1;
+            if let Some(b'+' | b'-') = self.peek() {
+                self.i += 1;
+            }
+            if !matches!(self.peek(), Some(b'0'..=b'9')) {
+                return Err(self.err("invalid number"));
+            }
+            self.digits();
+        }
+        Ok(())
+    }
+
+    fn digits(&mut self) {
+        while let Some(b'0'..=b'9') = self.peek() {
+            self.i += 1;
+        }
+    }
+
+    /// Finds the end of the string starting at `self.i` (a quote); returns
+    /// whether it has escapes. Checks control characters and escapes.
+    fn string_end(&mut self) -> Result<bool, ScanError> {
+        self.i += 1;
+        let mut escaped = false;
+        loop {
+            let rest = &self.b[self.i..];
+            let Some(k) = memchr::memchr2(b'"', b'\\', rest) else {
+                return Err(self.err("unterminated string"));
+            };
+            if let Some(c) = rest[..k].iter().position(|&b| b < 0x20) {
+                self.i += c;
+                return Err(self.err("control character in string"));
+            }
+            self.i += k;
+            if self.b[self.i] == b'"' {
+                self.i += 1;
+                return Ok(escaped);
+            }
+            escaped = true;
+            self.escape(None)?;
+        }
+    }
+
+    fn skip_string(&mut self) -> Result<(), ScanError> {
+        self.string_end().map(|_| ())
+    }
+
+    /// Reads a string, borrowing it when it has no escapes.
+    fn string(&mut self) -> Result<Cow<'a, str>, ScanError> {
+        let start = self.i + 1;
+        let escaped = self.string_end()?;
+        let raw = &self.b[start..self.i - 1];
+        if !escaped {
+            // The record was checked to be UTF-8 and a quote is ASCII, so the
+            // slice is UTF-8; the lossy conversion never replaces anything.
+            return Ok(String::from_utf8_lossy(raw));
+        }
+        let mut out = String::with_capacity(raw.len());
+        let mut sub = Scanner {
+            b: self.b,
+            i: start,
+        };
+        loop {
+            let rest = &sub.b[sub.i..];
+            let k = memchr::memchr2(b'"', b'\\', rest).unwrap_or(rest.len());
+            out.push_str(&String::from_utf8_lossy(&rest[..k]));
+            sub.i += k;
+            if sub.peek() != Some(b'\\') {
+                return Ok(Cow::Owned(out));
+            }
+            sub.escape(Some(&mut out))?;
+        }
+    }
+
+    /// Reads one escape at `self.i` (a backslash), appending it to `out`.
+    fn escape(&mut self, out: Option<&mut String>) -> Result<(), ScanError> {
+        let c = match self.b.get(self.i + 1) {
+            Some(b'"') => '"',
+            Some(b'\\') => '\\',
+            Some(b'/') => '/',
+            Some(b'b') => '\u{8}',
+            Some(b'f') => '\u{c}',
+            Some(b'n') => '\n',
+            Some(b'r') => '\r',
+            Some(b't') => '\t',
+            Some(b'u') => {
+                let hi = self.hex4(self.i + 2)?;
+                self.i += 6;
+                let c = if (0xD800..0xDC00).contains(&hi) {
+                    if self.b.get(self.i..self.i + 2) != Some(b"\\u") {
+                        return Err(self.err("lone surrogate in \\u escape"));
+                    }
+                    let lo = self.hex4(self.i + 2)?;
+                    if !(0xDC00..0xE000).contains(&lo) {
+                        return Err(self.err("lone surrogate in \\u escape"));
+                    }
+                    self.i += 6;
+                    char::from_u32(0x10000 + ((hi - 0xD800) << 10) + (lo - 0xDC00))
+                } else if (0xDC00..0xE000).contains(&hi) {
+                    return Err(self.err("lone surrogate in \\u escape"));
+                } else {
+                    char::from_u32(hi)
+                };
+                if let (Some(out), Some(c)) = (out, c) {
+                    out.push(c);
+                }
+                return Ok(());
+            }
+            _ => return Err(self.err("invalid escape")),
+        };
+        self.i += 2;
+        if let Some(out) = out {
+            out.push(c);
+        }
+        Ok(())
+    }
+
+    fn hex4(&self, at: usize) -> Result<u32, ScanError> {
+        let Some(h) = self.b.get(at..at + 4) else {
+            return Err(self.err("invalid \\u escape"));
+        };
+        let mut v = 0;
+        for &d in h {
+            v = v * 16
+                + (d as char)
+                    .to_digit(16)
+                    .ok_or_else(|| self.err("invalid \\u escape"))?;
+        }
+        Ok(v)
+    }
+}
