@@ -1,24 +1,4 @@
-//! # ctsel — AWS CloudTrail event selectors, exactly
-//!
-//! The pipeline, one module per stage:
-//!
-//! ```text
-//! selector JSON ─parse─▶ model (with spans) ─validate─▶ SelectorSet
-//!                                                          │ lower (ir)
-//!                                                          ▼
-//!                                                 normalised form ─compile─▶ Program
-//! record bytes ─event (scan only the fields Program needs)─▶ RecordView ─eval─▶ Verdict
-//!             reference interpreter (serde_json::Value) ─────────────────────▶ Verdict (oracle)
-//! ```
-//!
-//! * [`source`]: spans, line/column, JSON pointers.
-//! * [`parse`]: JSON with spans, the three input shapes, botocore's
-//!   structural check (Layer A).
-//! * [`model`]: AWS's shapes with spans; the validated [`SelectorSet`].
-//! * [`validate`]: the CloudTrail service's rules (Layer B), with AWS's
-//!   exception names and messages, and the data tables under
-//!   `src/validate/catalog/`.
-//! * [`diagnostic`]: what is wrong, where, in whose words.
+#![doc = include_str!("../README.md")]
 #![deny(missing_docs)]
 #![cfg_attr(not(test), warn(clippy::unwrap_used, clippy::expect_used))]
 

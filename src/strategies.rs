@@ -24,6 +24,8 @@
 //! });
 //! ```
 
+pub mod records;
+
 use crate::model::{
     AdvancedSelector, BasicDataResource, BasicSelector, Category, Field, FieldCondition, Operator,
     ReadWriteType, SelectorSet,

@@ -28,6 +28,14 @@ impl Input {
         }
     }
 
+    /// Opens the input for streaming.
+    pub fn open(&self) -> std::io::Result<Box<dyn Read + Send>> {
+        match self {
+            Input::Stdin => Ok(Box::new(std::io::stdin())),
+            Input::Path(p) => Ok(Box::new(open(p)?)),
+        }
+    }
+
     /// Reads the whole input, refusing more than `limit` bytes.
     pub fn read_limited(&self, limit: usize) -> Result<Vec<u8>, String> {
         let mut buf = Vec::new();

@@ -4,7 +4,9 @@
 //! selectors), 2 usage or I/O errors.
 
 mod input;
+mod match_cmd;
 mod render;
+mod selectors;
 mod validate;
 
 use clap::{Parser, Subcommand, ValueEnum};
@@ -23,6 +25,8 @@ struct Cli {
 enum Command {
     /// Check selector files as put-event-selectors would, with AWS's messages.
     Validate(validate::Args),
+    /// Decide every NDJSON record: one verdict line per record.
+    Match(match_cmd::Args),
 }
 
 /// `--kind`.
@@ -53,22 +57,51 @@ pub fn main() -> ExitCode {
     let cli = Cli::parse();
     let code = match cli.command {
         Command::Validate(args) => validate::run(args),
+        Command::Match(args) => match_cmd::run(args),
     };
     ExitCode::from(code)
 }
 
 /// Writes to stdout; a closed pipe (`| head`) ends the program quietly.
 pub fn out(text: &str) {
-    use std::io::Write;
-    let mut stdout = std::io::stdout().lock();
-    if let Err(e) = stdout
-        .write_all(text.as_bytes())
-        .and_then(|_| stdout.flush())
-    {
-        if e.kind() == std::io::ErrorKind::BrokenPipe {
-            std::process::exit(0);
+    let mut o = Output::stdout();
+    o.write(text.as_bytes());
+    o.flush();
+}
+
+/// Buffered standard output. A closed pipe (`| head`) ends the program
+/// quietly with status 0; any other write error (a full disk) ends it with
+/// a message and status 2.
+pub struct Output {
+    w: std::io::BufWriter<std::io::Stdout>,
+}
+
+impl Output {
+    pub fn stdout() -> Output {
+        Output {
+            w: std::io::BufWriter::with_capacity(1 << 16, std::io::stdout()),
         }
-        eprintln!("ctsel: cannot write output: {}", input::describe(&e));
-        std::process::exit(2);
     }
+
+    pub fn write(&mut self, bytes: &[u8]) {
+        use std::io::Write;
+        if let Err(e) = self.w.write_all(bytes) {
+            fail(&e);
+        }
+    }
+
+    pub fn flush(&mut self) {
+        use std::io::Write;
+        if let Err(e) = self.w.flush() {
+            fail(&e);
+        }
+    }
+}
+
+fn fail(e: &std::io::Error) -> ! {
+    if e.kind() == std::io::ErrorKind::BrokenPipe {
+        std::process::exit(0);
+    }
+    eprintln!("ctsel: cannot write output: {}", input::describe(e));
+    std::process::exit(2);
 }

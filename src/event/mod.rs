@@ -2,6 +2,7 @@
 //!
 //! [`scan`] reads one record; [`RecordView`] collects what it found.
 
+pub mod ndjson;
 pub mod scan;
 mod view;
 

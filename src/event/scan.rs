@@ -346,6 +346,25 @@ impl<'a> Scanner<'a> {
     }
 
     fn number(&mut self) -> Result<(), ScanError> {
+        let start = self.i;
+        self.number_grammar()?;
+        // serde_json rejects a number whose f64 value overflows; so must we.
+        // Short numbers without an exponent cannot overflow.
+        let text = &self.b[start..self.i];
+        if text.len() > 300 || text.iter().any(|b| matches!(b, b'e' | b'E')) {
+            let finite = std::str::from_utf8(text)
+                .ok()
+                .and_then(|t| t.parse::<f64>().ok())
+                .is_some_and(f64::is_finite);
+            if !finite {
+                self.i = start;
+                return Err(self.err("number out of range"));
+            }
+        }
+        Ok(())
+    }
+
+    fn number_grammar(&mut self) -> Result<(), ScanError> {
         if self.peek() == Some(b'-') {
             self.i += 1;
         }

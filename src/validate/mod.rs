@@ -353,3 +353,78 @@ pub(crate) fn shorten(v: &str) -> String {
         format!("{head}...")
     }
 }
+
+/// The selector set a document describes, without the service's rules:
+/// for deciding records with selectors AWS would reject (event data store
+/// selectors on trail records, say). `None` when the document has no list
+/// or botocore would refuse it. Unknown fields are dropped, an unknown
+/// `ReadWriteType` reads as `All`.
+pub fn lenient(doc: &Document) -> Option<SelectorSet> {
+    use crate::model::{
+        AdvancedSelector, BasicDataResource, BasicSelector, Field, FieldCondition, ReadWriteType,
+    };
+    if doc.structural.iter().any(|d| d.severity == Severity::Error) {
+        return None;
+    }
+    match doc.kind()? {
+        SelectorKind::Basic => Some(SelectorSet::Basic(
+            doc.basic
+                .as_ref()?
+                .items
+                .iter()
+                .map(|s| BasicSelector {
+                    read_write_type: s
+                        .read_write_type
+                        .as_ref()
+                        .and_then(|r| ReadWriteType::from_api(&r.value))
+                        .unwrap_or(ReadWriteType::All),
+                    include_management_events: s.includes_management_events(),
+                    data_resources: s
+                        .data_resources()
+                        .iter()
+                        .filter_map(|d| {
+                            Some(BasicDataResource {
+                                type_: d.type_.as_ref()?.value.clone(),
+                                values: d.values().iter().map(|v| v.value.clone()).collect(),
+                            })
+                        })
+                        .collect(),
+                    exclude_management_event_sources: s
+                        .excluded_sources()
+                        .iter()
+                        .map(|v| v.value.clone())
+                        .collect(),
+                })
+                .collect(),
+        )),
+        SelectorKind::Advanced => Some(SelectorSet::Advanced(
+            doc.advanced
+                .as_ref()?
+                .items
+                .iter()
+                .map(|s| AdvancedSelector {
+                    name: s.name.as_ref().map(|n| n.value.clone()),
+                    field_selectors: s
+                        .field_selectors()
+                        .iter()
+                        .filter_map(|f| {
+                            Some(FieldCondition {
+                                field: Field::from_api(f.field_name())?,
+                                operators: f
+                                    .operators
+                                    .iter()
+                                    .map(|o| {
+                                        (
+                                            o.operator,
+                                            o.values.iter().map(|v| v.value.clone()).collect(),
+                                        )
+                                    })
+                                    .collect(),
+                            })
+                        })
+                        .collect(),
+                })
+                .collect(),
+        )),
+    }
+}

@@ -1,0 +1,103 @@
+//! NDJSON, one record per line, read line by line in bounded memory (the
+//! longest line).
+
+use std::io::{self, BufRead};
+
+/// One non-blank line.
+#[derive(Debug)]
+pub struct Line<'a> {
+    /// 1-based line number.
+    pub line: u64,
+    /// 0-based index among the non-blank lines.
+    pub record: u64,
+    /// The line without its line ending.
+    pub bytes: &'a [u8],
+}
+
+/// Reads non-blank lines; strips `\n`, `\r\n` and a UTF-8 BOM on the first
+/// line.
+pub struct LineReader<R> {
+    r: R,
+    buf: Vec<u8>,
+    line: u64,
+    record: u64,
+}
+
+impl<R: BufRead> LineReader<R> {
+    /// Wraps a buffered reader.
+    pub fn new(r: R) -> LineReader<R> {
+        LineReader {
+            r,
+            buf: Vec::new(),
+            line: 0,
+            record: 0,
+        }
+    }
+
+    /// The next non-blank line, or `None` at the end.
+    ///
+    /// # Errors
+    /// Returns the reader's I/O error.
+    pub fn next_line(&mut self) -> io::Result<Option<Line<'_>>> {
+        loop {
+            self.buf.clear();
+            if self.r.read_until(b'\n', &mut self.buf)? == 0 {
+                return Ok(None);
+            }
+            self.line += 1;
+            let mut b = self.buf.as_slice();
+            if self.line == 1 {
+                b = b.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(b);
+            }
+            let b = trim_line_end(b);
+            if b.iter().all(|c| matches!(c, b' ' | b'\t' | b'\r')) {
+                continue;
+            }
+            let start = self.buf.len() - trim_start_len(&self.buf, b);
+            let end = start + b.len();
+            self.record += 1;
+            return Ok(Some(Line {
+                line: self.line,
+                record: self.record - 1,
+                bytes: &self.buf[start..end],
+            }));
+        }
+    }
+}
+
+fn trim_line_end(b: &[u8]) -> &[u8] {
+    let b = b.strip_suffix(b"\n").unwrap_or(b);
+    b.strip_suffix(b"\r").unwrap_or(b)
+}
+
+// Where `sub` (a subslice of `buf`) starts, counted from the end of `buf`.
+fn trim_start_len(buf: &[u8], sub: &[u8]) -> usize {
+    buf.len() - (sub.as_ptr() as usize - buf.as_ptr() as usize)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn lines_records_bom_crlf_blank() {
+        let data = b"\xEF\xBB\xBF{\"a\":1}\r\n\r\n  \n{\"b\":2}\n{\"c\":3}";
+        let mut r = LineReader::new(&data[..]);
+        let mut got = Vec::new();
+        while let Some(l) = r.next_line().unwrap() {
+            got.push((
+                l.line,
+                l.record,
+                String::from_utf8(l.bytes.to_vec()).unwrap(),
+            ));
+        }
+        assert_eq!(
+            got,
+            [
+                (1, 0, "{\"a\":1}".to_string()),
+                (4, 1, "{\"b\":2}".to_string()),
+                (5, 2, "{\"c\":3}".to_string())
+            ]
+        );
+    }
+}
