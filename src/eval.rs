@@ -123,9 +123,9 @@ impl Program {
     }
 }
 
-fn walk(m: &Matcher, value: &str, out: &mut SmallVec<impl smallvec::Array<Item = u32>>) {
+fn walk(m: &Matcher, value: &[u8], out: &mut SmallVec<impl smallvec::Array<Item = u32>>) {
     out.clear();
-    m.walk(value.as_bytes(), &mut |a| out.push(a));
+    m.walk(value, &mut |a| out.push(a));
 }
 
 /// (holds, relies on an assumption) for one test on a value or its absence.
@@ -162,6 +162,16 @@ impl<'p> Run<'p> {
         self.alive == 0
     }
 
+    /// True when the record may yet turn out to be an Insight record (not
+    /// governed) rather than not logged: its `eventCategory` says Insight,
+    /// or it has none yet and its `eventType` says Insight.
+    pub fn insight_possible(&self) -> bool {
+        match self.category {
+            Some(insight) => insight,
+            None => self.fallback.insight_type,
+        }
+    }
+
     fn kill(&mut self, users: &[u32]) {
         for &u in users {
             if !self.dead.get(u as usize) {
@@ -176,28 +186,55 @@ impl<'p> Run<'p> {
     /// `readOnly` strings lowercased). Only the first value of a field
     /// counts: a repeated key is ignored (first wins, as in the scanner).
     pub fn scalar(&mut self, field: Field, value: &str) {
+        self.scalar_bytes(field, value.as_bytes());
+    }
+
+    /// As [`Run::scalar`], for a value's raw bytes. Bytes that are not
+    /// UTF-8 match no pattern a valid selector has, byte for byte, so the
+    /// fast scanner need not check them before deciding.
+    pub fn scalar_bytes(&mut self, field: Field, value: &[u8]) {
         let fi = field_index(field);
         if self.seen & (1 << fi) != 0 {
             return;
         }
         self.seen |= 1 << fi;
         match field {
-            Field::EventCategory => self.category = Some(value == "Insight"),
+            Field::EventCategory => self.category = Some(value == b"Insight"),
             Field::EventType => {
-                self.fallback.insight_type = value == "AwsCloudTrailInsight";
-                self.fallback.vpce_type = matches!(value, "AwsVpceEvent" | "AwsVpceEvents");
+                self.fallback.insight_type = value == b"AwsCloudTrailInsight";
+                self.fallback.vpce_type = matches!(value, b"AwsVpceEvent" | b"AwsVpceEvents");
             }
             Field::EventSource => {
-                self.fallback.source_s3 = value == "s3.amazonaws.com";
-                self.fallback.source_lambda = value == "lambda.amazonaws.com";
+                self.fallback.source_s3 = value == b"s3.amazonaws.com";
+                self.fallback.source_lambda = value == b"lambda.amazonaws.com";
             }
-            Field::EventName => self.fallback.name_invoke = value.starts_with("Invoke"),
+            Field::EventName => self.fallback.name_invoke = value.starts_with(b"Invoke"),
             _ => {}
         }
-        self.settle(fi, Some(value), false);
+        self.settle_bytes(fi, Some(value), false);
+    }
+
+    /// Records that a field's first occurrence had no usable value (another
+    /// JSON type): it is absent, and later occurrences are ignored.
+    pub fn absent(&mut self, field: Field) {
+        let fi = field_index(field);
+        if self.seen & (1 << fi) != 0 {
+            return;
+        }
+        self.seen |= 1 << fi;
+        match field {
+            // The category is derived at the end (spec §3.2).
+            Field::EventCategory => {}
+            Field::ReadOnly => self.settle(fi, Some("false"), true),
+            _ => self.settle(fi, None, false),
+        }
     }
 
     fn settle(&mut self, fi: usize, value: Option<&str>, assumed_value: bool) {
+        self.settle_bytes(fi, value.map(str::as_bytes), assumed_value);
+    }
+
+    fn settle_bytes(&mut self, fi: usize, value: Option<&[u8]>, assumed_value: bool) {
         let p = self.p;
         let conds = &p.by_field[fi];
         if conds.is_empty() {
@@ -244,10 +281,10 @@ impl<'p> Run<'p> {
         let mut types = std::mem::take(&mut self.type_atoms);
         let mut arns = std::mem::take(&mut self.atoms);
         if let Some(t) = type_ {
-            walk(&p.res_types, t, &mut types);
+            walk(&p.res_types, t.as_bytes(), &mut types);
         }
         if let Some(a) = arn {
-            walk(&p.res_arns, a, &mut arns);
+            walk(&p.res_arns, a.as_bytes(), &mut arns);
         }
         for (i, rc) in p.res_conds.iter().enumerate() {
             if self.res[i] == HELD {

@@ -13,6 +13,7 @@ pub mod reference;
 pub mod source;
 #[cfg(feature = "proptest")]
 pub mod strategies;
+pub mod stream;
 pub mod validate;
 
 pub use compile::Program;

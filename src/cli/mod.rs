@@ -3,6 +3,7 @@
 //! Exit codes are a contract (see README): 0 success, 1 a finding (invalid
 //! selectors), 2 usage or I/O errors.
 
+mod filter;
 mod input;
 mod match_cmd;
 mod render;
@@ -27,6 +28,8 @@ enum Command {
     Validate(validate::Args),
     /// Decide every NDJSON record: one verdict line per record.
     Match(match_cmd::Args),
+    /// Print the records the trail would log (NDJSON, log files, gzip, directories).
+    Filter(filter::Args),
 }
 
 /// `--kind`.
@@ -58,6 +61,7 @@ pub fn main() -> ExitCode {
     let code = match cli.command {
         Command::Validate(args) => validate::run(args),
         Command::Match(args) => match_cmd::run(args),
+        Command::Filter(args) => filter::run(args),
     };
     ExitCode::from(code)
 }

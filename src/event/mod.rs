@@ -2,8 +2,10 @@
 //!
 //! [`scan`] reads one record; [`RecordView`] collects what it found.
 
+pub mod fast;
 pub mod ndjson;
 pub mod scan;
+pub mod skip;
 mod view;
 
 pub use scan::{Key, Scalar, ScanError, Sink};

@@ -132,6 +132,14 @@ struct Scanner<'a> {
     i: usize,
 }
 
+/// Reads the string starting at `b[i]` (a quote), checking its escapes and
+/// UTF-8; returns it and the index after its closing quote.
+pub(crate) fn string_at(b: &[u8], i: usize) -> Result<(Cow<'_, str>, usize), ScanError> {
+    let mut s = Scanner { b, i };
+    let v = s.string()?;
+    Ok((v, s.i))
+}
+
 impl<'a> Scanner<'a> {
     fn err(&self, message: &'static str) -> ScanError {
         ScanError {
@@ -405,15 +413,14 @@ impl<'a> Scanner<'a> {
         self.i += 1;
         let mut escaped = false;
         loop {
-            let rest = &self.b[self.i..];
-            let Some(k) = memchr::memchr2(b'"', b'\\', rest) else {
+            let Some(k) = super::skip::string_stop(self.b, self.i) else {
+                self.i = self.b.len();
                 return Err(self.err("unterminated string"));
             };
-            if let Some(c) = rest[..k].iter().position(|&b| b < 0x20) {
-                self.i += c;
+            self.i = k;
+            if self.b[k] < 0x20 {
                 return Err(self.err("control character in string"));
             }
-            self.i += k;
             if self.b[self.i] == b'"' {
                 self.i += 1;
                 return Ok(escaped);
@@ -432,10 +439,14 @@ impl<'a> Scanner<'a> {
         let start = self.i + 1;
         let escaped = self.string_end()?;
         let raw = &self.b[start..self.i - 1];
+        let utf8 = |bytes: &'a [u8], at: usize| {
+            std::str::from_utf8(bytes).map_err(|e| ScanError {
+                offset: at + e.valid_up_to(),
+                message: "invalid UTF-8",
+            })
+        };
         if !escaped {
-            // The record was checked to be UTF-8 and a quote is ASCII, so the
-            // slice is UTF-8; the lossy conversion never replaces anything.
-            return Ok(String::from_utf8_lossy(raw));
+            return utf8(raw, start).map(Cow::Borrowed);
         }
         let mut out = String::with_capacity(raw.len());
         let mut sub = Scanner {
@@ -445,7 +456,7 @@ impl<'a> Scanner<'a> {
         loop {
             let rest = &sub.b[sub.i..];
             let k = memchr::memchr2(b'"', b'\\', rest).unwrap_or(rest.len());
-            out.push_str(&String::from_utf8_lossy(&rest[..k]));
+            out.push_str(utf8(&rest[..k], sub.i)?);
             sub.i += k;
             if sub.peek() != Some(b'\\') {
                 return Ok(Cow::Owned(out));

@@ -1,0 +1,1002 @@
+//! Filtering streams of records: NDJSON files, CloudTrail log files
+//! (`{"Records":[…]}`, concatenated documents too), gzip (detected by its
+//! magic bytes, multi-member included), standard input.
+//!
+//! Work is split into jobs — one per input, and one per newline-aligned
+//! range of a large uncompressed NDJSON file — run by `jobs` threads. Each
+//! job sends its results in pieces through its own bounded channel, and the
+//! caller's thread takes the jobs in input order, so output comes out in
+//! input order while memory stays bounded: a few pieces per thread, plus
+//! the largest single record.
+//!
+//! Every record is accounted for: `records = logged + not_logged +
+//! not_governed + unparseable`, and damaged inputs (a truncated gzip, an
+//! unreadable file) are reported, with everything decoded before the damage
+//! still processed.
+
+use crate::eval::Verdict;
+use crate::event::fast::{Decider, Emit, Mode};
+use crate::event::skip::skip_container;
+use crate::Program;
+use std::fs::File;
+use std::io::{self, Read, Seek, SeekFrom};
+use std::path::PathBuf;
+use std::sync::atomic::{AtomicBool, AtomicU64, AtomicUsize, Ordering};
+use std::sync::mpsc::{sync_channel, Receiver, SyncSender};
+use std::sync::Arc;
+
+/// Where records come from.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Source {
+    /// Standard input.
+    Stdin,
+    /// A file.
+    File(PathBuf),
+}
+
+impl Source {
+    /// The name used in messages.
+    pub fn name(&self) -> String {
+        match self {
+            Source::Stdin => "-".to_string(),
+            Source::File(p) => p.display().to_string(),
+        }
+    }
+}
+
+/// How to filter.
+#[derive(Clone, Debug)]
+pub struct Options {
+    /// Fast (stop reading a record once it cannot be logged) or validating.
+    pub mode: Mode,
+    /// Emit the records that are not logged instead of the logged ones.
+    pub invert: bool,
+    /// Collect emitted records' bytes (false for `--count`).
+    pub output: bool,
+    /// Collect unparseable records' bytes (for `--rejects`).
+    pub rejects: bool,
+    /// Stop each job at its first unparseable record.
+    pub strict: bool,
+    /// Decision threads (1 = run on the caller's thread).
+    pub jobs: usize,
+    /// Bytes read at a time, and the size of ranges of large files.
+    pub chunk: usize,
+    /// Counts bytes read from disk (compressed for gzip), for progress.
+    pub progress: Option<Arc<AtomicU64>>,
+    /// Set to stop early (SIGINT, `--strict`); jobs stop at the next chunk.
+    pub stop: Arc<AtomicBool>,
+}
+
+impl Default for Options {
+    fn default() -> Options {
+        Options {
+            mode: Mode::Fast,
+            invert: false,
+            output: true,
+            rejects: false,
+            strict: false,
+            jobs: 1,
+            chunk: 256 << 10,
+            progress: None,
+            stop: Arc::new(AtomicBool::new(false)),
+        }
+    }
+}
+
+/// Record accounting.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Counts {
+    /// Records read.
+    pub records: u64,
+    /// Logged.
+    pub logged: u64,
+    /// Not logged.
+    pub not_logged: u64,
+    /// Insight records (not governed by event selectors).
+    pub not_governed: u64,
+    /// Not a JSON object.
+    pub unparseable: u64,
+    /// Logged records per selector (a record can count for several).
+    pub per_selector: Vec<u64>,
+    /// Bytes of records read (after decompression).
+    pub bytes: u64,
+}
+
+impl Counts {
+    fn add(&mut self, o: &Counts) {
+        self.records += o.records;
+        self.logged += o.logged;
+        self.not_logged += o.not_logged;
+        self.not_governed += o.not_governed;
+        self.unparseable += o.unparseable;
+        self.bytes += o.bytes;
+        if self.per_selector.len() < o.per_selector.len() {
+            self.per_selector.resize(o.per_selector.len(), 0);
+        }
+        for (a, b) in self.per_selector.iter_mut().zip(&o.per_selector) {
+            *a += b;
+        }
+    }
+
+    /// True when every record is accounted for.
+    pub fn balanced(&self) -> bool {
+        self.records == self.logged + self.not_logged + self.not_governed + self.unparseable
+    }
+}
+
+/// Where an unparseable record is.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Location {
+    /// 1-based line of an NDJSON file.
+    Line(u64),
+    /// 0-based element of a `Records` array, and its byte offset in the
+    /// (decompressed) file.
+    Element {
+        /// Index among the file's records.
+        index: u64,
+        /// Byte offset.
+        offset: u64,
+    },
+}
+
+impl std::fmt::Display for Location {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Location::Line(l) => write!(f, "line {l}"),
+            Location::Element { index, offset } => write!(f, "record {index} (byte {offset})"),
+        }
+    }
+}
+
+/// What the caller is given, in input order.
+#[derive(Debug)]
+pub enum Event<'a> {
+    /// Emitted records, each followed by a newline.
+    Output(&'a [u8]),
+    /// Unparseable records' bytes, each followed by a newline.
+    Rejects(&'a [u8]),
+    /// An unparseable record.
+    Unparseable {
+        /// Source name.
+        source: &'a str,
+        /// Where.
+        at: Location,
+        /// Why.
+        message: &'a str,
+    },
+    /// An input could not be read to its end; what was read before was
+    /// processed.
+    SourceError {
+        /// Source name.
+        source: &'a str,
+        /// Why.
+        message: &'a str,
+    },
+}
+
+/// The caller's answer to an event.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Flow {
+    /// Go on.
+    Continue,
+    /// Stop everything now.
+    Stop,
+}
+
+/// One job's results so far.
+#[derive(Default)]
+struct Piece {
+    out: Vec<u8>,
+    rejects: Vec<u8>,
+    counts: Counts,
+    bad: Vec<(Location, String)>,
+    /// Lines started in this piece (NDJSON), for numbering ranges.
+    lines: u64,
+    error: Option<String>,
+}
+
+#[derive(Clone, Debug)]
+enum Span {
+    Whole,
+    Range(u64, u64),
+}
+
+#[derive(Clone, Debug)]
+struct Job {
+    source: usize,
+    span: Span,
+}
+
+/// Reads a source and counts bytes for progress.
+struct Counting<R> {
+    inner: R,
+    counter: Option<Arc<AtomicU64>>,
+}
+
+impl<R: Read> Read for Counting<R> {
+    fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
+        let n = self.inner.read(buf)?;
+        if let Some(c) = &self.counter {
+            c.fetch_add(n as u64, Ordering::Relaxed);
+        }
+        Ok(n)
+    }
+}
+
+fn describe(e: &io::Error) -> String {
+    match e.kind() {
+        io::ErrorKind::NotFound => "no such file".into(),
+        io::ErrorKind::PermissionDenied => "permission denied".into(),
+        io::ErrorKind::UnexpectedEof => "unexpected end of data (truncated?)".into(),
+        _ => {
+            let s = e.to_string();
+            s.find(" (os error")
+                .map_or(s.clone(), |i| s[..i].to_string())
+        }
+    }
+}
+
+fn open(source: &Source) -> io::Result<Box<dyn Read + Send>> {
+    match source {
+        Source::Stdin => Ok(Box::new(io::stdin())),
+        Source::File(p) => {
+            if p.is_dir() {
+                return Err(io::Error::other("is a directory"));
+            }
+            Ok(Box::new(File::open(p)?))
+        }
+    }
+}
+
+/// Plans jobs: large plain NDJSON files are split into ranges.
+fn plan(sources: &[Source], options: &Options) -> Vec<Job> {
+    let mut jobs = Vec::new();
+    for (i, s) in sources.iter().enumerate() {
+        let whole = Job {
+            source: i,
+            span: Span::Whole,
+        };
+        let Source::File(p) = s else {
+            jobs.push(whole);
+            continue;
+        };
+        let size = std::fs::metadata(p).map(|m| m.len()).unwrap_or(0);
+        let splittable = options.jobs > 1 && size > 2 * options.chunk as u64 && {
+            let mut head = [0u8; 512];
+            let n = File::open(p)
+                .and_then(|mut f| f.read(&mut head))
+                .unwrap_or(0);
+            head[..n].first() != Some(&0x1f) && detect_records(&head[..n]) == Some(false)
+        };
+        if !splittable {
+            jobs.push(whole);
+            continue;
+        }
+        let ranges = (options.jobs * 4) as u64;
+        let step = size.div_ceil(ranges).max(options.chunk as u64);
+        let mut start = 0;
+        while start < size {
+            let end = (start + step).min(size);
+            jobs.push(Job {
+                source: i,
+                span: Span::Range(start, end),
+            });
+            start = end;
+        }
+    }
+    jobs
+}
+
+/// `Some(true)` when the text starts a `{"Records": …}` document,
+/// `Some(false)` when it starts something else, `None` when it is too short
+/// to tell.
+fn detect_records(head: &[u8]) -> Option<bool> {
+    let head = head.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(head);
+    let mut i = 0;
+    let ws = |i: &mut usize| {
+        while let Some(b' ' | b'\t' | b'\n' | b'\r') = head.get(*i) {
+            *i += 1;
+        }
+    };
+    ws(&mut i);
+    match head.get(i) {
+        None => return None,
+        Some(b'{') => i += 1,
+        Some(_) => return Some(false),
+    }
+    ws(&mut i);
+    let rest = head.get(i..)?;
+    if rest.len() < 9 {
+        return if b"\"Records\"".starts_with(rest) {
+            None
+        } else {
+            Some(false)
+        };
+    }
+    Some(rest.starts_with(b"\"Records\""))
+}
+
+/// Filters `sources` with `program`, calling `sink` with events in input
+/// order on the caller's thread. Returns the counts over everything read.
+pub fn filter(
+    program: &Program,
+    sources: &[Source],
+    options: &Options,
+    sink: &mut dyn FnMut(Event<'_>) -> Flow,
+) -> Counts {
+    let names: Vec<String> = sources.iter().map(Source::name).collect();
+    let jobs = plan(sources, options);
+    let mut total = Counts {
+        per_selector: vec![0; program.selector_count()],
+        ..Counts::default()
+    };
+    let mut lines_before: Vec<u64> = vec![0; sources.len()];
+    let mut deliver = |job: &Job, piece: Piece, total: &mut Counts| -> Flow {
+        total.add(&piece.counts);
+        let name = &names[job.source];
+        let mut flow = Flow::Continue;
+        if !piece.out.is_empty() && sink(Event::Output(&piece.out)) == Flow::Stop {
+            flow = Flow::Stop;
+        }
+        if !piece.rejects.is_empty() && sink(Event::Rejects(&piece.rejects)) == Flow::Stop {
+            flow = Flow::Stop;
+        }
+        for (at, message) in &piece.bad {
+            let at = match at {
+                Location::Line(l) => Location::Line(l + lines_before[job.source]),
+                other => other.clone(),
+            };
+            if sink(Event::Unparseable {
+                source: name,
+                at,
+                message,
+            }) == Flow::Stop
+            {
+                flow = Flow::Stop;
+            }
+        }
+        lines_before[job.source] += piece.lines;
+        if let Some(e) = &piece.error {
+            if sink(Event::SourceError {
+                source: name,
+                message: e,
+            }) == Flow::Stop
+            {
+                flow = Flow::Stop;
+            }
+        }
+        flow
+    };
+    if options.jobs <= 1 {
+        for job in &jobs {
+            let mut stopped = false;
+            run_job(program, sources, job, options, &mut |piece| {
+                if deliver(job, piece, &mut total) == Flow::Stop {
+                    options.stop.store(true, Ordering::Relaxed);
+                    stopped = true;
+                }
+                !stopped
+            });
+            if stopped || options.stop.load(Ordering::Relaxed) {
+                break;
+            }
+        }
+        return total;
+    }
+    let channels: Vec<(SyncSender<Piece>, Receiver<Piece>)> =
+        jobs.iter().map(|_| sync_channel(4)).collect();
+    // Each job's sender is taken by the thread that runs the job and dropped
+    // when it is done, which ends the collector's iteration over that job.
+    let (senders, receivers): (Vec<_>, Vec<_>) = channels
+        .into_iter()
+        .map(|(tx, rx)| (std::sync::Mutex::new(Some(tx)), rx))
+        .unzip();
+    let next = AtomicUsize::new(0);
+    std::thread::scope(|scope| {
+        for _ in 0..options.jobs.min(jobs.len()).max(1) {
+            let senders = &senders;
+            let jobs = &jobs;
+            let next = &next;
+            scope.spawn(move || loop {
+                let k = next.fetch_add(1, Ordering::Relaxed);
+                let Some(job) = jobs.get(k) else { return };
+                let tx = senders[k].lock().ok().and_then(|mut t| t.take());
+                let Some(tx) = tx else { continue };
+                run_job(program, sources, job, options, &mut |piece| {
+                    tx.send(piece).is_ok()
+                });
+            });
+        }
+        for (job, rx) in jobs.iter().zip(receivers) {
+            let mut stop = false;
+            for piece in rx.iter() {
+                if deliver(job, piece, &mut total) == Flow::Stop {
+                    stop = true;
+                    break;
+                }
+            }
+            if stop || options.stop.load(Ordering::Relaxed) {
+                options.stop.store(true, Ordering::Relaxed);
+                break;
+            }
+        }
+        // Receivers of unfinished jobs are dropped here, so their senders
+        // fail and the threads end.
+    });
+    total
+}
+
+/// Runs one job, handing pieces to `send`; `send` returns false to stop.
+fn run_job(
+    program: &Program,
+    sources: &[Source],
+    job: &Job,
+    options: &Options,
+    send: &mut dyn FnMut(Piece) -> bool,
+) {
+    let source = &sources[job.source];
+    let reader = match open(source) {
+        Ok(r) => r,
+        Err(e) => {
+            send(Piece {
+                error: Some(describe(&e)),
+                ..Piece::default()
+            });
+            return;
+        }
+    };
+    let mut decider = Decider::new(program, options.mode);
+    let mut w = Worker {
+        decider: &mut decider,
+        options,
+        piece: Piece::default(),
+        selectors: program.selector_count(),
+        send,
+        stopped: false,
+    };
+    match &job.span {
+        Span::Whole => w.whole(reader),
+        Span::Range(start, end) => w.range(source, *start, *end),
+    }
+}
+
+struct Worker<'a, 'p> {
+    decider: &'a mut Decider<'p>,
+    options: &'a Options,
+    piece: Piece,
+    selectors: usize,
+    send: &'a mut dyn FnMut(Piece) -> bool,
+    stopped: bool,
+}
+
+impl Worker<'_, '_> {
+    fn flush(&mut self) {
+        let piece = std::mem::take(&mut self.piece);
+        if !(self.send)(piece) {
+            self.stopped = true;
+        }
+    }
+
+    fn should_stop(&self) -> bool {
+        self.stopped || self.options.stop.load(Ordering::Relaxed)
+    }
+
+    fn fail(&mut self, message: String) {
+        self.piece.error = Some(message);
+        self.flush();
+    }
+
+    fn emit(&self) -> Emit {
+        if self.options.invert {
+            Emit::NotLogged
+        } else {
+            Emit::Logged
+        }
+    }
+
+    /// Decides one record; returns false when the job must stop (strict).
+    fn record(&mut self, bytes: &[u8], at: impl FnOnce() -> Location) -> bool {
+        let v = self.decider.decide(bytes, self.emit());
+        self.account(bytes, v, at)
+    }
+
+    /// Counts and emits a decided record; false when the job must stop.
+    fn account(
+        &mut self,
+        bytes: &[u8],
+        verdict: Result<Verdict, crate::event::ScanError>,
+        at: impl FnOnce() -> Location,
+    ) -> bool {
+        let c = &mut self.piece.counts;
+        if c.per_selector.len() < self.selectors {
+            c.per_selector.resize(self.selectors, 0);
+        }
+        c.records += 1;
+        c.bytes += bytes.len() as u64;
+        match verdict {
+            Ok(v) => {
+                let emitted = match &v {
+                    Verdict::Logged { selectors, .. } => {
+                        c.logged += 1;
+                        for s in selectors {
+                            if let Some(n) = c.per_selector.get_mut(*s as usize) {
+                                *n += 1;
+                            }
+                        }
+                        !self.options.invert
+                    }
+                    Verdict::NotLogged { .. } => {
+                        c.not_logged += 1;
+                        self.options.invert
+                    }
+                    Verdict::NotGoverned => {
+                        c.not_governed += 1;
+                        false
+                    }
+                };
+                if emitted && self.options.output {
+                    push_line(&mut self.piece.out, bytes);
+                }
+                true
+            }
+            Err(e) => {
+                c.unparseable += 1;
+                if self.options.rejects {
+                    push_line(&mut self.piece.rejects, bytes);
+                }
+                self.piece.bad.push((at(), e.to_string()));
+                !self.options.strict
+            }
+        }
+    }
+
+    fn whole(&mut self, reader: Box<dyn Read + Send>) {
+        let mut r = Counting {
+            inner: reader,
+            counter: self.options.progress.clone(),
+        };
+        let mut head = Vec::with_capacity(512);
+        if let Err(e) = (&mut r).take(2).read_to_end(&mut head) {
+            return self.fail(describe(&e));
+        }
+        let reader: Box<dyn Read + Send> = if head.starts_with(&[0x1f, 0x8b]) {
+            Box::new(flate2::read::MultiGzDecoder::new(
+                io::Cursor::new(head).chain(r),
+            ))
+        } else {
+            Box::new(io::Cursor::new(head).chain(r))
+        };
+        let mut buf = Buffer::new(reader, self.options.chunk);
+        if let Err(e) = buf.fill_at_least(512) {
+            self.fail(describe(&e));
+            return;
+        }
+        if buf.data().starts_with(b"\xEF\xBB\xBF") {
+            buf.consume(3);
+        }
+        match detect_records(buf.data()) {
+            Some(true) => self.records_docs(&mut buf),
+            _ => self.lines(&mut buf, None, 0),
+        }
+    }
+
+    fn range(&mut self, source: &Source, start: u64, end: u64) {
+        let Source::File(p) = source else { return };
+        let mut f = match File::open(p) {
+            Ok(f) => f,
+            Err(e) => return self.fail(describe(&e)),
+        };
+        // A line belongs to the range holding its first byte.
+        let from = start.saturating_sub(1);
+        if let Err(e) = f.seek(SeekFrom::Start(from)) {
+            return self.fail(describe(&e));
+        }
+        let reader = Counting {
+            inner: f,
+            counter: self.options.progress.clone(),
+        };
+        let mut buf = Buffer::new(Box::new(reader), self.options.chunk);
+        if start > 0 {
+            // Drop the tail of the line that started before this range.
+            loop {
+                if let Some(k) = memchr::memchr(b'\n', buf.data()) {
+                    buf.consume(k + 1);
+                    break;
+                }
+                let n = buf.data().len();
+                buf.consume(n);
+                match buf.fill() {
+                    Ok(0) => return self.flush(),
+                    Ok(_) => {}
+                    Err(e) => return self.fail(describe(&e)),
+                }
+            }
+        }
+        let pos = from + buf.offset();
+        self.lines(&mut buf, Some(end), pos);
+    }
+
+    /// NDJSON: `limit` ends a range at the first line starting at or after
+    /// it; `pos` is the file offset of the buffer's start.
+    /// Line locations are relative to the piece; the collector adds the
+    /// lines of the source's earlier pieces.
+    fn lines(&mut self, buf: &mut Buffer, limit: Option<u64>, mut pos: u64) {
+        loop {
+            if self.should_stop() {
+                return;
+            }
+            let eof = match buf.fill() {
+                Ok(0) => true,
+                Ok(_) => false,
+                Err(e) => {
+                    // Process what was decoded before the damage.
+                    let rest = buf.data().to_vec();
+                    if !rest.is_empty() {
+                        self.piece.lines += 1;
+                        let at = self.piece.lines;
+                        if !trim(&rest).is_empty() {
+                            self.record(trim(&rest), || Location::Line(at));
+                        }
+                    }
+                    return self.fail(describe(&e));
+                }
+            };
+            let data = buf.data();
+            let complete = if eof {
+                data.len()
+            } else {
+                match memchr::memrchr(b'\n', data) {
+                    Some(k) => k + 1,
+                    None => {
+                        buf.grow();
+                        continue;
+                    }
+                }
+            };
+            let mut i = 0;
+            let mut go_on = true;
+            let emit = self.emit();
+            while i < complete {
+                if limit.is_some_and(|l| pos + i as u64 >= l) {
+                    go_on = false;
+                    break;
+                }
+                let line = self.decider.decide_line(&data[..complete], i, emit);
+                self.piece.lines += 1;
+                let next = line.end + 1;
+                if let Some(v) = line.verdict {
+                    let at = self.piece.lines;
+                    if !self.account(&data[line.record], v, || Location::Line(at)) {
+                        go_on = false;
+                        i = next;
+                        break;
+                    }
+                }
+                i = next;
+            }
+            let used = i.min(data.len());
+            buf.consume(used);
+            pos += used as u64;
+            if !go_on || eof {
+                self.flush();
+                return;
+            }
+            if self.piece.out.len() + self.piece.rejects.len() > (1 << 20)
+                || self.piece.counts.records > 0
+            {
+                self.flush();
+            }
+        }
+    }
+
+    /// `{"Records":[…]}` documents, one after another.
+    fn records_docs(&mut self, buf: &mut Buffer) {
+        let mut index = 0u64;
+        loop {
+            match self.records_doc(buf, &mut index) {
+                Ok(true) => {}
+                Ok(false) => break,
+                Err(message) => {
+                    self.fail(message);
+                    return;
+                }
+            }
+            if self.should_stop() {
+                return;
+            }
+        }
+        self.flush();
+    }
+
+    /// One document; Ok(false) at a clean end of input.
+    fn records_doc(&mut self, buf: &mut Buffer, index: &mut u64) -> Result<bool, String> {
+        let eio = |e: io::Error| describe(&e);
+        if !buf.skip_ws().map_err(eio)? {
+            return Ok(false);
+        }
+        if buf.next_byte() != Some(b'{') {
+            return Err(format!(
+                "expected a CloudTrail log file object at byte {}",
+                buf.offset()
+            ));
+        }
+        buf.consume(1);
+        // Members before "Records" are skipped; "Records" is streamed.
+        loop {
+            buf.skip_ws().map_err(eio)?;
+            match buf.next_byte() {
+                Some(b'}') => {
+                    buf.consume(1);
+                    return Ok(true);
+                }
+                Some(b',') => {
+                    buf.consume(1);
+                    continue;
+                }
+                Some(b'"') => {}
+                _ => return Err(format!("malformed log file at byte {}", buf.offset())),
+            }
+            let key = buf
+                .take_string()
+                .map_err(eio)?
+                .ok_or_else(|| format!("malformed log file at byte {}", buf.offset()))?;
+            buf.skip_ws().map_err(eio)?;
+            if buf.next_byte() != Some(b':') {
+                return Err(format!("malformed log file at byte {}", buf.offset()));
+            }
+            buf.consume(1);
+            buf.skip_ws().map_err(eio)?;
+            if key != b"Records" || buf.next_byte() != Some(b'[') {
+                buf.skip_value()
+                    .map_err(eio)?
+                    .ok_or_else(|| format!("malformed log file at byte {}", buf.offset()))?;
+                continue;
+            }
+            buf.consume(1);
+            loop {
+                if self.should_stop() {
+                    return Ok(false);
+                }
+                buf.skip_ws().map_err(eio)?;
+                match buf.next_byte() {
+                    Some(b']') => {
+                        buf.consume(1);
+                        break;
+                    }
+                    Some(b',') => {
+                        buf.consume(1);
+                        continue;
+                    }
+                    None => {
+                        return Err(format!(
+                            "log file ends inside the Records array (byte {})",
+                            buf.offset()
+                        ));
+                    }
+                    Some(_) => {}
+                }
+                let offset = buf.offset();
+                let complete = buf.element_len().map_err(eio)?;
+                let (len, ok) = match complete {
+                    Some(n) => (n, true),
+                    None => (buf.data().len(), false),
+                };
+                let mut rec = buf.data()[..len].to_vec();
+                // Raw line breaks can only be whitespace in JSON: keep the
+                // output one record per line.
+                for b in rec.iter_mut() {
+                    if *b == b'\n' || *b == b'\r' {
+                        *b = b' ';
+                    }
+                }
+                let i = *index;
+                *index += 1;
+                let keep = self.record(&rec, || Location::Element { index: i, offset });
+                buf.consume(len);
+                if !ok {
+                    return Err(format!("log file ends inside record {i} (byte {offset})"));
+                }
+                if !keep {
+                    return Ok(false);
+                }
+                if self.piece.out.len() > (1 << 20) || self.piece.counts.records >= 4096 {
+                    self.flush();
+                }
+            }
+        }
+    }
+}
+
+fn push_line(out: &mut Vec<u8>, rec: &[u8]) {
+    out.extend_from_slice(rec);
+    out.push(b'\n');
+}
+
+fn trim(b: &[u8]) -> &[u8] {
+    let mut s = 0;
+    let mut e = b.len();
+    while s < e && matches!(b[s], b' ' | b'\t' | b'\r') {
+        s += 1;
+    }
+    while e > s && matches!(b[e - 1], b' ' | b'\t' | b'\r') {
+        e -= 1;
+    }
+    &b[s..e]
+}
+
+/// A read buffer over a stream, compacted as it is consumed.
+struct Buffer {
+    r: Box<dyn Read + Send>,
+    buf: Vec<u8>,
+    start: usize,
+    end: usize,
+    chunk: usize,
+    consumed: u64,
+    eof: bool,
+}
+
+impl Buffer {
+    fn new(r: Box<dyn Read + Send>, chunk: usize) -> Buffer {
+        Buffer {
+            r,
+            buf: vec![0; chunk.max(4096)],
+            start: 0,
+            end: 0,
+            chunk: 256 << 10,
+            consumed: 0,
+            eof: false,
+        }
+    }
+
+    fn data(&self) -> &[u8] {
+        &self.buf[self.start..self.end]
+    }
+
+    fn consume(&mut self, n: usize) {
+        self.start += n;
+        self.consumed += n as u64;
+    }
+
+    fn offset(&self) -> u64 {
+        self.consumed
+    }
+
+    fn grow(&mut self) {
+        let new = self.buf.len() * 2;
+        self.buf.resize(new, 0);
+    }
+
+    /// Reads more (moving the unconsumed bytes to the front first); the
+    /// number of new bytes, 0 at the end.
+    fn fill(&mut self) -> io::Result<usize> {
+        if self.eof {
+            return Ok(0);
+        }
+        if self.start > 0 {
+            self.buf.copy_within(self.start..self.end, 0);
+            self.end -= self.start;
+            self.start = 0;
+        }
+        if self.end == self.buf.len() {
+            self.grow();
+        }
+        let mut total = 0;
+        while self.end < self.buf.len() && total < self.chunk {
+            match self.r.read(&mut self.buf[self.end..]) {
+                Ok(0) => {
+                    self.eof = true;
+                    break;
+                }
+                Ok(n) => {
+                    self.end += n;
+                    total += n;
+                }
+                Err(e) if e.kind() == io::ErrorKind::Interrupted => {}
+                Err(e) => {
+                    self.eof = true;
+                    return Err(e);
+                }
+            }
+        }
+        Ok(total)
+    }
+
+    fn fill_at_least(&mut self, n: usize) -> io::Result<()> {
+        while self.data().len() < n && self.fill()? > 0 {}
+        Ok(())
+    }
+
+    fn next_byte(&self) -> Option<u8> {
+        self.data().first().copied()
+    }
+
+    /// Skips whitespace, reading as needed; false at the end of input.
+    fn skip_ws(&mut self) -> io::Result<bool> {
+        loop {
+            let k = self
+                .data()
+                .iter()
+                .position(|b| !matches!(b, b' ' | b'\t' | b'\n' | b'\r'));
+            match k {
+                Some(k) => {
+                    self.consume(k);
+                    return Ok(true);
+                }
+                None => {
+                    let n = self.data().len();
+                    self.consume(n);
+                    if self.fill()? == 0 {
+                        return Ok(false);
+                    }
+                }
+            }
+        }
+    }
+
+    /// Makes sure a whole value is buffered and returns its length: an
+    /// object or array by bracket matching, a string, or a scalar.
+    fn element_len(&mut self) -> io::Result<Option<usize>> {
+        loop {
+            let d = self.data();
+            let found = match d.first() {
+                Some(b'{' | b'[') => skip_container(d, 0),
+                Some(b'"') => {
+                    let mut j = 1;
+                    loop {
+                        match memchr::memchr2(b'"', b'\\', &d[j.min(d.len())..]) {
+                            Some(k) if d[j + k] == b'"' => break Some(j + k + 1),
+                            Some(k) => j += k + 2,
+                            None => break None,
+                        }
+                    }
+                }
+                Some(_) => d
+                    .iter()
+                    .position(|b| matches!(b, b',' | b']' | b'}' | b' ' | b'\t' | b'\n' | b'\r'))
+                    .filter(|k| *k > 0),
+                None => None,
+            };
+            if found.is_some() {
+                return Ok(found);
+            }
+            if self.fill()? == 0 {
+                return Ok(None);
+            }
+        }
+    }
+
+    fn take_string(&mut self) -> io::Result<Option<Vec<u8>>> {
+        let Some(n) = self.element_len()? else {
+            return Ok(None);
+        };
+        let s = self.data()[1..n - 1].to_vec();
+        self.consume(n);
+        Ok(Some(s))
+    }
+
+    fn skip_value(&mut self) -> io::Result<Option<()>> {
+        let Some(n) = self.element_len()? else {
+            return Ok(None);
+        };
+        self.consume(n);
+        Ok(Some(()))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn detects_log_files() {
+        assert_eq!(detect_records(br#"{"Records":[]}"#), Some(true));
+        assert_eq!(
+            detect_records(b"\xEF\xBB\xBF { \n \"Records\" : ["),
+            Some(true)
+        );
+        assert_eq!(detect_records(br#"{"eventVersion":"1.08"}"#), Some(false));
+        assert_eq!(detect_records(br#"{"Rec"#), None);
+        assert_eq!(detect_records(b"[]"), Some(false));
+        assert_eq!(detect_records(b"  "), None);
+    }
+}
