@@ -198,7 +198,7 @@ pub fn run(args: Args) -> u8 {
 }
 
 fn progress_bar(sources: &[Source], done: Arc<AtomicU64>) -> Option<indicatif::ProgressBar> {
-    if !std::io::stderr().is_terminal() || sources.iter().any(|s| *s == Source::Stdin) {
+    if !std::io::stderr().is_terminal() || sources.contains(&Source::Stdin) {
         return None;
     }
     let total: u64 = sources
