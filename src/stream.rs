@@ -560,9 +560,13 @@ impl Worker<'_, '_> {
             return self.fail(describe(&e));
         }
         let reader: Box<dyn Read + Send> = if head.starts_with(&[0x1f, 0x8b]) {
-            Box::new(flate2::read::MultiGzDecoder::new(
-                io::Cursor::new(head).chain(r),
-            ))
+            let gz = flate2::read::MultiGzDecoder::new(io::Cursor::new(head).chain(r));
+            if self.options.jobs > 1 {
+                // Inflate is the slowest stage: give it its own thread.
+                Box::new(ReadAhead::spawn(Box::new(gz)))
+            } else {
+                Box::new(gz)
+            }
         } else {
             Box::new(io::Cursor::new(head).chain(r))
         };
@@ -625,21 +629,12 @@ impl Worker<'_, '_> {
             if self.should_stop() {
                 return;
             }
-            let eof = match buf.fill() {
-                Ok(0) => true,
-                Ok(_) => false,
-                Err(e) => {
-                    // Process what was decoded before the damage.
-                    let rest = buf.data().to_vec();
-                    if !rest.is_empty() {
-                        self.piece.lines += 1;
-                        let at = self.piece.lines;
-                        if !trim(&rest).is_empty() {
-                            self.record(trim(&rest), || Location::Line(at));
-                        }
-                    }
-                    return self.fail(describe(&e));
-                }
+            // A read error ends the input: what was decoded before it is
+            // processed like any input, then the error is reported.
+            let (eof, error) = match buf.fill() {
+                Ok(0) => (true, None),
+                Ok(_) => (false, None),
+                Err(e) => (true, Some(describe(&e))),
             };
             let data = buf.data();
             let complete = if eof {
@@ -647,10 +642,8 @@ impl Worker<'_, '_> {
             } else {
                 match memchr::memrchr(b'\n', data) {
                     Some(k) => k + 1,
-                    None => {
-                        buf.grow();
-                        continue;
-                    }
+                    // A line longer than the buffer: `fill` grows it when full.
+                    None => continue,
                 }
             };
             let mut i = 0;
@@ -677,6 +670,9 @@ impl Worker<'_, '_> {
             let used = i.min(data.len());
             buf.consume(used);
             pos += used as u64;
+            if let Some(e) = error {
+                return self.fail(e);
+            }
             if !go_on || eof {
                 self.flush();
                 return;
@@ -807,21 +803,73 @@ impl Worker<'_, '_> {
     }
 }
 
+/// A reader fed by a thread that reads ahead (inflating, for gzip) into a
+/// few bounded buffers.
+struct ReadAhead {
+    rx: Receiver<io::Result<Vec<u8>>>,
+    cur: Vec<u8>,
+    pos: usize,
+}
+
+impl ReadAhead {
+    fn spawn(mut inner: Box<dyn Read + Send>) -> ReadAhead {
+        let (tx, rx) = sync_channel::<io::Result<Vec<u8>>>(4);
+        std::thread::spawn(move || loop {
+            let mut buf = vec![0u8; 1 << 20];
+            let mut n = 0;
+            let result = loop {
+                if n == buf.len() {
+                    break Ok(());
+                }
+                match inner.read(&mut buf[n..]) {
+                    Ok(0) => break Ok(()),
+                    Ok(k) => n += k,
+                    Err(e) if e.kind() == io::ErrorKind::Interrupted => {}
+                    Err(e) => break Err(e),
+                }
+            };
+            buf.truncate(n);
+            let end = n == 0 || result.is_err();
+            if n > 0 && tx.send(Ok(buf)).is_err() {
+                return;
+            }
+            if let Err(e) = result {
+                let _ = tx.send(Err(e));
+            }
+            if end {
+                return;
+            }
+        });
+        ReadAhead {
+            rx,
+            cur: Vec::new(),
+            pos: 0,
+        }
+    }
+}
+
+impl Read for ReadAhead {
+    fn read(&mut self, out: &mut [u8]) -> io::Result<usize> {
+        while self.pos == self.cur.len() {
+            match self.rx.recv() {
+                Ok(Ok(v)) => {
+                    self.cur = v;
+                    self.pos = 0;
+                }
+                Ok(Err(e)) => return Err(e),
+                Err(_) => return Ok(0),
+            }
+        }
+        let n = out.len().min(self.cur.len() - self.pos);
+        out[..n].copy_from_slice(&self.cur[self.pos..self.pos + n]);
+        self.pos += n;
+        Ok(n)
+    }
+}
+
 fn push_line(out: &mut Vec<u8>, rec: &[u8]) {
     out.extend_from_slice(rec);
     out.push(b'\n');
-}
-
-fn trim(b: &[u8]) -> &[u8] {
-    let mut s = 0;
-    let mut e = b.len();
-    while s < e && matches!(b[s], b' ' | b'\t' | b'\r') {
-        s += 1;
-    }
-    while e > s && matches!(b[e - 1], b' ' | b'\t' | b'\r') {
-        e -= 1;
-    }
-    &b[s..e]
 }
 
 /// A read buffer over a stream, compacted as it is consumed.
