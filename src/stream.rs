@@ -32,6 +32,8 @@ pub enum Source {
     Stdin,
     /// A file.
     File(PathBuf),
+    /// Bytes in memory, with a name for messages (embedders, fuzzing).
+    Memory(String, Arc<[u8]>),
 }
 
 impl Source {
@@ -40,6 +42,7 @@ impl Source {
         match self {
             Source::Stdin => "-".to_string(),
             Source::File(p) => p.display().to_string(),
+            Source::Memory(name, _) => name.clone(),
         }
     }
 }
@@ -65,6 +68,10 @@ pub struct Options {
     pub progress: Option<Arc<AtomicU64>>,
     /// Set to stop early (SIGINT, `--strict`); jobs stop at the next chunk.
     pub stop: Arc<AtomicBool>,
+    /// Largest record read into memory. A longer NDJSON line is counted as
+    /// unparseable and skipped without being held; a longer `Records`
+    /// element ends its file with an error.
+    pub max_record: usize,
 }
 
 impl Default for Options {
@@ -79,9 +86,13 @@ impl Default for Options {
             chunk: 256 << 10,
             progress: None,
             stop: Arc::new(AtomicBool::new(false)),
+            max_record: DEFAULT_MAX_RECORD,
         }
     }
 }
+
+/// Default [`Options::max_record`]: 32 MiB (CloudTrail caps events at 256 KB).
+pub const DEFAULT_MAX_RECORD: usize = 32 << 20;
 
 /// Record accounting.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
@@ -236,9 +247,18 @@ fn describe(e: &io::Error) -> String {
     }
 }
 
-fn open(source: &Source) -> io::Result<Box<dyn Read + Send>> {
+/// The message of the error a stopped read returns.
+const STOPPED: &str = "stopped";
+
+fn open(source: &Source, stop: &Arc<AtomicBool>) -> io::Result<Box<dyn Read + Send>> {
     match source {
-        Source::Stdin => Ok(Box::new(io::stdin())),
+        // Standard input may block indefinitely: read it in a thread so
+        // that a stop request (SIGINT) is noticed.
+        Source::Stdin => Ok(Box::new(ReadAhead::spawn_with_stop(
+            Box::new(io::stdin()),
+            Some(stop.clone()),
+        ))),
+        Source::Memory(_, bytes) => Ok(Box::new(io::Cursor::new(bytes.clone()))),
         Source::File(p) => {
             if p.is_dir() {
                 return Err(io::Error::other("is a directory"));
@@ -435,7 +455,7 @@ fn run_job(
     send: &mut dyn FnMut(Piece) -> bool,
 ) {
     let source = &sources[job.source];
-    let reader = match open(source) {
+    let reader = match open(source, &options.stop) {
         Ok(r) => r,
         Err(e) => {
             send(Piece {
@@ -482,7 +502,10 @@ impl Worker<'_, '_> {
     }
 
     fn fail(&mut self, message: String) {
-        self.piece.error = Some(message);
+        // A read ended by a stop request is not a damaged input.
+        if !self.options.stop.load(Ordering::Relaxed) {
+            self.piece.error = Some(message);
+        }
         self.flush();
     }
 
@@ -570,7 +593,7 @@ impl Worker<'_, '_> {
         } else {
             Box::new(io::Cursor::new(head).chain(r))
         };
-        let mut buf = Buffer::new(reader, self.options.chunk);
+        let mut buf = Buffer::new(reader, self.options.chunk, self.options.max_record);
         if let Err(e) = buf.fill_at_least(512) {
             self.fail(describe(&e));
             return;
@@ -599,7 +622,11 @@ impl Worker<'_, '_> {
             inner: f,
             counter: self.options.progress.clone(),
         };
-        let mut buf = Buffer::new(Box::new(reader), self.options.chunk);
+        let mut buf = Buffer::new(
+            Box::new(reader),
+            self.options.chunk,
+            self.options.max_record,
+        );
         if start > 0 {
             // Drop the tail of the line that started before this range.
             loop {
@@ -631,10 +658,15 @@ impl Worker<'_, '_> {
             }
             // A read error ends the input: what was decoded before it is
             // processed like any input, then the error is reported.
+            // After a stop request only complete lines count: the last one
+            // was cut by the stop, not by the input.
             let (eof, error) = match buf.fill() {
                 Ok(0) => (true, None),
                 Ok(_) => (false, None),
-                Err(e) => (true, Some(describe(&e))),
+                Err(e) => (
+                    !self.options.stop.load(Ordering::Relaxed),
+                    Some(describe(&e)),
+                ),
             };
             let data = buf.data();
             let complete = if eof {
@@ -642,6 +674,13 @@ impl Worker<'_, '_> {
             } else {
                 match memchr::memrchr(b'\n', data) {
                     Some(k) => k + 1,
+                    None if data.len() > self.options.max_record => {
+                        match self.oversized(buf) {
+                            Some(consumed) => pos += consumed,
+                            None => return,
+                        }
+                        continue;
+                    }
                     // A line longer than the buffer: `fill` grows it when full.
                     None => continue,
                 }
@@ -683,6 +722,48 @@ impl Worker<'_, '_> {
                 self.flush();
             }
         }
+    }
+
+    /// Counts the line at the buffer's start as unparseable and discards
+    /// it up to its end, reading on without holding it. Returns the bytes
+    /// consumed, or `None` to stop.
+    fn oversized(&mut self, buf: &mut Buffer) -> Option<u64> {
+        let limit = self.options.max_record;
+        let mut len = 0u64;
+        let mut consumed = 0u64;
+        loop {
+            let data = buf.data();
+            if let Some(k) = memchr::memchr(b'\n', data) {
+                len += k as u64;
+                consumed += k as u64 + 1;
+                buf.consume(k + 1);
+                break;
+            }
+            consumed += data.len() as u64;
+            len += data.len() as u64;
+            let n = data.len();
+            buf.consume(n);
+            match buf.fill() {
+                Ok(0) => break,
+                Ok(_) => {}
+                Err(e) => {
+                    self.fail(describe(&e));
+                    return None;
+                }
+            }
+        }
+        buf.shrink();
+        let c = &mut self.piece.counts;
+        c.records += 1;
+        c.unparseable += 1;
+        c.bytes += len;
+        self.piece.lines += 1;
+        let at = self.piece.lines;
+        self.piece.bad.push((
+            Location::Line(at),
+            format!("record of {len} bytes is larger than the {limit}-byte limit; skipped"),
+        ));
+        (!self.options.strict).then_some(consumed)
     }
 
     /// `{"Records":[…]}` documents, one after another.
@@ -772,7 +853,21 @@ impl Worker<'_, '_> {
                     Some(_) => {}
                 }
                 let offset = buf.offset();
-                let complete = buf.element_len().map_err(eio)?;
+                let complete = buf.element_len(self.options.max_record).map_err(eio)?;
+                if complete.is_none() && buf.data().len() > self.options.max_record {
+                    let i = *index;
+                    let c = &mut self.piece.counts;
+                    c.records += 1;
+                    c.unparseable += 1;
+                    self.piece.bad.push((
+                        Location::Element { index: i, offset },
+                        format!(
+                            "record larger than the {}-byte limit",
+                            self.options.max_record
+                        ),
+                    ));
+                    return Err(format!("record {i} (byte {offset}) is larger than the {}-byte limit; the rest of the file is skipped", self.options.max_record));
+                }
                 let (len, ok) = match complete {
                     Some(n) => (n, true),
                     None => (buf.data().len(), false),
@@ -809,10 +904,20 @@ struct ReadAhead {
     rx: Receiver<io::Result<Vec<u8>>>,
     cur: Vec<u8>,
     pos: usize,
+    /// Checked while waiting, so that a stop request ends a read that the
+    /// source would block (a terminal, a quiet pipe).
+    stop: Option<Arc<AtomicBool>>,
 }
 
 impl ReadAhead {
-    fn spawn(mut inner: Box<dyn Read + Send>) -> ReadAhead {
+    fn spawn(inner: Box<dyn Read + Send>) -> ReadAhead {
+        ReadAhead::spawn_with_stop(inner, None)
+    }
+
+    fn spawn_with_stop(
+        mut inner: Box<dyn Read + Send>,
+        stop: Option<Arc<AtomicBool>>,
+    ) -> ReadAhead {
         let (tx, rx) = sync_channel::<io::Result<Vec<u8>>>(4);
         std::thread::spawn(move || loop {
             let mut buf = vec![0u8; 1 << 20];
@@ -844,6 +949,7 @@ impl ReadAhead {
             rx,
             cur: Vec::new(),
             pos: 0,
+            stop,
         }
     }
 }
@@ -851,13 +957,27 @@ impl ReadAhead {
 impl Read for ReadAhead {
     fn read(&mut self, out: &mut [u8]) -> io::Result<usize> {
         while self.pos == self.cur.len() {
-            match self.rx.recv() {
+            let next = match &self.stop {
+                None => self.rx.recv().map_err(|_| ()),
+                Some(stop) => loop {
+                    match self.rx.recv_timeout(std::time::Duration::from_millis(50)) {
+                        Ok(v) => break Ok(v),
+                        Err(std::sync::mpsc::RecvTimeoutError::Disconnected) => break Err(()),
+                        Err(std::sync::mpsc::RecvTimeoutError::Timeout) => {
+                            if stop.load(Ordering::Relaxed) {
+                                return Err(io::Error::new(io::ErrorKind::Interrupted, STOPPED));
+                            }
+                        }
+                    }
+                },
+            };
+            match next {
                 Ok(Ok(v)) => {
                     self.cur = v;
                     self.pos = 0;
                 }
                 Ok(Err(e)) => return Err(e),
-                Err(_) => return Ok(0),
+                Err(()) => return Ok(0),
             }
         }
         let n = out.len().min(self.cur.len() - self.pos);
@@ -879,18 +999,20 @@ struct Buffer {
     start: usize,
     end: usize,
     chunk: usize,
+    max: usize,
     consumed: u64,
     eof: bool,
 }
 
 impl Buffer {
-    fn new(r: Box<dyn Read + Send>, chunk: usize) -> Buffer {
+    fn new(r: Box<dyn Read + Send>, chunk: usize, max: usize) -> Buffer {
         Buffer {
             r,
             buf: vec![0; chunk.max(4096)],
             start: 0,
             end: 0,
-            chunk: 256 << 10,
+            chunk: chunk.max(4096),
+            max,
             consumed: 0,
             eof: false,
         }
@@ -909,9 +1031,24 @@ impl Buffer {
         self.consumed
     }
 
+    /// Doubles the buffer, but never past the record limit plus a chunk:
+    /// a longer line is skipped, not held.
     fn grow(&mut self) {
-        let new = self.buf.len() * 2;
+        let new = (self.buf.len() * 2)
+            .min(self.max.saturating_add(self.chunk))
+            .max(self.buf.len() + 1);
         self.buf.resize(new, 0);
+    }
+
+    /// Returns to the initial size after an oversized record.
+    fn shrink(&mut self) {
+        if self.buf.len() > self.chunk && self.end - self.start <= self.chunk {
+            self.buf.copy_within(self.start..self.end, 0);
+            self.end -= self.start;
+            self.start = 0;
+            self.buf.truncate(self.chunk);
+            self.buf.shrink_to_fit();
+        }
     }
 
     /// Reads more (moving the unconsumed bytes to the front first); the
@@ -939,7 +1076,7 @@ impl Buffer {
                     self.end += n;
                     total += n;
                 }
-                Err(e) if e.kind() == io::ErrorKind::Interrupted => {}
+                Err(e) if e.kind() == io::ErrorKind::Interrupted && e.to_string() != STOPPED => {}
                 Err(e) => {
                     self.eof = true;
                     return Err(e);
@@ -983,7 +1120,7 @@ impl Buffer {
 
     /// Makes sure a whole value is buffered and returns its length: an
     /// object or array by bracket matching, a string, or a scalar.
-    fn element_len(&mut self) -> io::Result<Option<usize>> {
+    fn element_len(&mut self, limit: usize) -> io::Result<Option<usize>> {
         loop {
             let d = self.data();
             let found = match d.first() {
@@ -1004,7 +1141,7 @@ impl Buffer {
                     .filter(|k| *k > 0),
                 None => None,
             };
-            if found.is_some() {
+            if found.is_some() || self.data().len() > limit {
                 return Ok(found);
             }
             if self.fill()? == 0 {
@@ -1014,7 +1151,7 @@ impl Buffer {
     }
 
     fn take_string(&mut self) -> io::Result<Option<Vec<u8>>> {
-        let Some(n) = self.element_len()? else {
+        let Some(n) = self.element_len(usize::MAX)? else {
             return Ok(None);
         };
         let s = self.data()[1..n - 1].to_vec();
@@ -1023,7 +1160,7 @@ impl Buffer {
     }
 
     fn skip_value(&mut self) -> io::Result<Option<()>> {
-        let Some(n) = self.element_len()? else {
+        let Some(n) = self.element_len(usize::MAX)? else {
             return Ok(None);
         };
         self.consume(n);

@@ -8,7 +8,7 @@ use ctsel::stream::{filter, Counts, Event, Flow, Options, Source};
 use ctsel::SelectorSet;
 use std::io::{IsTerminal, Write};
 use std::path::PathBuf;
-use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::Arc;
 use std::time::Instant;
 
@@ -38,6 +38,10 @@ pub struct Args {
     /// No summary on stderr.
     #[arg(long, short = 'q')]
     quiet: bool,
+    /// Largest record held in memory, in bytes; a longer one is counted as
+    /// unparseable and skipped.
+    #[arg(long, value_name = "BYTES", default_value_t = ctsel::stream::DEFAULT_MAX_RECORD)]
+    max_record_size: usize,
     /// NDJSON or CloudTrail log files, plain or gzip, or directories of them
     /// (walked recursively); - or nothing for standard input.
     #[arg(value_name = "INPUT")]
@@ -118,7 +122,8 @@ pub fn run(args: Args) -> u8 {
             .unwrap_or_else(|| std::thread::available_parallelism().map_or(1, |n| n.get()))
             .max(1),
         progress: Some(progress.clone()),
-        stop: Arc::new(AtomicBool::new(false)),
+        stop: super::interrupt_flag(),
+        max_record: args.max_record_size.max(1),
         ..Options::default()
     };
     let bar = progress_bar(&sources, progress);
@@ -185,7 +190,8 @@ pub fn run(args: Args) -> u8 {
         out.write(format!("{n}\n").as_bytes());
     }
     out.flush();
-    if !args.quiet {
+    let interrupted = super::interrupted();
+    if !args.quiet || interrupted {
         summary(
             &counts,
             &set,
@@ -193,6 +199,10 @@ pub fn run(args: Args) -> u8 {
             skipped,
             shown,
         );
+    }
+    if interrupted {
+        eprintln!("ctsel: interrupted; the counts above cover the records read so far");
+        return super::EXIT_INTERRUPTED;
     }
     code
 }
@@ -205,6 +215,7 @@ fn progress_bar(sources: &[Source], done: Arc<AtomicU64>) -> Option<indicatif::P
         .iter()
         .filter_map(|s| match s {
             Source::File(p) => std::fs::metadata(p).ok().map(|m| m.len()),
+            Source::Memory(_, b) => Some(b.len() as u64),
             Source::Stdin => None,
         })
         .sum();

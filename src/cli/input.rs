@@ -36,7 +36,8 @@ impl Input {
         }
     }
 
-    /// Reads the whole input, refusing more than `limit` bytes.
+    /// Reads the whole input. More than `limit` bytes are not read: the
+    /// result then holds `limit + 1` bytes, and the caller decides.
     pub fn read_limited(&self, limit: usize) -> Result<Vec<u8>, String> {
         let mut buf = Vec::new();
         let max = u64::try_from(limit).unwrap_or(u64::MAX).saturating_add(1);
@@ -45,12 +46,6 @@ impl Input {
             Input::Path(p) => open(p).and_then(|f| f.take(max).read_to_end(&mut buf)),
         };
         res.map_err(|e| format!("{}: {}", self.display(), describe(&e)))?;
-        if buf.len() > limit {
-            return Err(format!(
-                "{}: larger than {limit} bytes; selector documents are small, so this is not one",
-                self.display()
-            ));
-        }
         Ok(buf)
     }
 }
@@ -81,6 +76,12 @@ pub fn describe(e: &std::io::Error) -> String {
 pub fn read_entries(path: &str) -> Result<Vec<String>, String> {
     let input = Input::parse(path);
     let bytes = input.read_limited(16 << 20)?;
+    if bytes.len() > 16 << 20 {
+        return Err(format!(
+            "{}: larger than 16 MiB; not a list of entries",
+            input.display()
+        ));
+    }
     let text =
         String::from_utf8(bytes).map_err(|_| format!("{}: not UTF-8 text", input.display()))?;
     Ok(ctsel::validate::catalog::entries(&text)

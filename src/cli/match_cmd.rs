@@ -15,6 +15,10 @@ pub struct Args {
     /// Print the normalised form and the compiled program, then exit.
     #[arg(long)]
     dump: bool,
+    /// Largest record held in memory, in bytes; a longer line is reported
+    /// as unparseable and skipped.
+    #[arg(long, value_name = "BYTES", default_value_t = ctsel::stream::DEFAULT_MAX_RECORD)]
+    max_record_size: usize,
     /// NDJSON files (or - for standard input, the default).
     #[arg(value_name = "INPUT")]
     inputs: Vec<String>,
@@ -52,6 +56,7 @@ pub fn run(args: Args) -> u8 {
     };
     let mut code = 0;
     let mut run = program.run();
+    let stop = super::interrupt_flag();
     for arg in inputs {
         let input = Input::parse(&arg);
         let name = input.display();
@@ -63,8 +68,16 @@ pub fn run(args: Args) -> u8 {
                 continue;
             }
         };
-        let mut lines = LineReader::new(BufReader::with_capacity(1 << 16, reader));
+        let mut lines = LineReader::with_limit(
+            BufReader::with_capacity(1 << 16, reader),
+            args.max_record_size,
+        );
         loop {
+            if stop.load(std::sync::atomic::Ordering::Relaxed) {
+                out.flush();
+                eprintln!("ctsel: interrupted");
+                return super::EXIT_INTERRUPTED;
+            }
             let l = match lines.next_line() {
                 Ok(Some(l)) => l,
                 Ok(None) => break,
@@ -83,6 +96,16 @@ pub fn run(args: Args) -> u8 {
                 assumed: None,
                 error: None,
             };
+            if let Some(n) = l.oversized {
+                line.error = Some(format!(
+                    "record of {n} bytes is larger than the {}-byte limit; skipped",
+                    args.max_record_size
+                ));
+                let mut text = serde_json::to_vec(&line).unwrap_or_default();
+                text.push(b'\n');
+                out.write(&text);
+                continue;
+            }
             let verdict = RecordView::parse(l.bytes).map(|v| {
                 run.reset();
                 v.feed(&mut run);

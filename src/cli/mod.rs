@@ -56,6 +56,40 @@ pub enum Format {
     Json,
 }
 
+/// Exit status when standard output cannot be written (a full disk).
+pub const EXIT_OUTPUT: u8 = 3;
+/// Exit status after SIGINT (128 + 2, as shells report it).
+pub const EXIT_INTERRUPTED: u8 = 130;
+
+static STOP: std::sync::OnceLock<std::sync::Arc<std::sync::atomic::AtomicBool>> =
+    std::sync::OnceLock::new();
+static INTERRUPTED: std::sync::atomic::AtomicBool = std::sync::atomic::AtomicBool::new(false);
+
+/// A stop flag that SIGINT sets (installing the handler on first use); the
+/// program may set it too (`--strict`). A second SIGINT ends the program at
+/// once.
+pub fn interrupt_flag() -> std::sync::Arc<std::sync::atomic::AtomicBool> {
+    use std::sync::atomic::{AtomicBool, Ordering};
+    use std::sync::Arc;
+    STOP.get_or_init(|| {
+        let flag = Arc::new(AtomicBool::new(false));
+        let f = flag.clone();
+        let _ = ctrlc::set_handler(move || {
+            if INTERRUPTED.swap(true, Ordering::SeqCst) {
+                std::process::exit(EXIT_INTERRUPTED.into());
+            }
+            f.store(true, Ordering::SeqCst);
+        });
+        flag
+    })
+    .clone()
+}
+
+/// True when SIGINT was received.
+pub fn interrupted() -> bool {
+    INTERRUPTED.load(std::sync::atomic::Ordering::SeqCst)
+}
+
 pub fn main() -> ExitCode {
     let cli = Cli::parse();
     let code = match cli.command {
@@ -75,7 +109,7 @@ pub fn out(text: &str) {
 
 /// Buffered standard output. A closed pipe (`| head`) ends the program
 /// quietly with status 0; any other write error (a full disk) ends it with
-/// a message and status 2.
+/// a message and status 3.
 pub struct Output {
     w: std::io::BufWriter<std::io::Stdout>,
 }
@@ -107,5 +141,5 @@ fn fail(e: &std::io::Error) -> ! {
         std::process::exit(0);
     }
     eprintln!("ctsel: cannot write output: {}", input::describe(e));
-    std::process::exit(2);
+    std::process::exit(EXIT_OUTPUT.into());
 }

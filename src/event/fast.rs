@@ -346,8 +346,14 @@ impl<'a> Cursor<'a> {
         if self.b[end] != b'"' {
             return Ok(None);
         }
+        let raw = &self.b[start..end];
+        // Non-UTF-8 bytes make the record unparseable: leave it to the
+        // validating scanner (the ASCII test keeps the common case cheap).
+        if !raw.is_ascii() && std::str::from_utf8(raw).is_err() {
+            return Err(());
+        }
         self.i = end + 1;
-        Ok(Some(&self.b[start..end]))
+        Ok(Some(raw))
     }
 
     fn scalar(&mut self) -> Fast<Scalar<'a>> {

@@ -10,8 +10,11 @@ pub struct Line<'a> {
     pub line: u64,
     /// 0-based index among the non-blank lines.
     pub record: u64,
-    /// The line without its line ending.
+    /// The line without its line ending (empty when `oversized`).
     pub bytes: &'a [u8],
+    /// The line was longer than the reader's limit: its bytes were
+    /// discarded, and this is its length.
+    pub oversized: Option<u64>,
 }
 
 /// Reads non-blank lines; strips `\n`, `\r\n` and a UTF-8 BOM on the first
@@ -21,16 +24,58 @@ pub struct LineReader<R> {
     buf: Vec<u8>,
     line: u64,
     record: u64,
+    max: usize,
 }
 
 impl<R: BufRead> LineReader<R> {
     /// Wraps a buffered reader.
     pub fn new(r: R) -> LineReader<R> {
+        LineReader::with_limit(r, usize::MAX)
+    }
+
+    /// Wraps a buffered reader; lines longer than `max` bytes are reported
+    /// as oversized and not held in memory.
+    pub fn with_limit(r: R, max: usize) -> LineReader<R> {
         LineReader {
             r,
             buf: Vec::new(),
             line: 0,
             record: 0,
+            max,
+        }
+    }
+
+    /// Reads one line into `buf`, or counts it when longer than `max`;
+    /// (bytes read, oversized length).
+    fn read_line(&mut self) -> io::Result<(usize, Option<u64>)> {
+        let mut total = 0usize;
+        let mut over: Option<u64> = None;
+        loop {
+            let avail = match self.r.fill_buf() {
+                Ok(b) => b,
+                Err(e) if e.kind() == io::ErrorKind::Interrupted => continue,
+                Err(e) => return Err(e),
+            };
+            if avail.is_empty() {
+                return Ok((total, over));
+            }
+            let (take, done) = match memchr::memchr(b'\n', avail) {
+                Some(k) => (k + 1, true),
+                None => (avail.len(), false),
+            };
+            match &mut over {
+                Some(n) => *n += take as u64,
+                None if self.buf.len() + take > self.max => {
+                    over = Some((self.buf.len() + take) as u64);
+                    self.buf = Vec::new();
+                }
+                None => self.buf.extend_from_slice(&avail[..take]),
+            }
+            total += take;
+            self.r.consume(take);
+            if done {
+                return Ok((total, over));
+            }
         }
     }
 
@@ -41,10 +86,20 @@ impl<R: BufRead> LineReader<R> {
     pub fn next_line(&mut self) -> io::Result<Option<Line<'_>>> {
         loop {
             self.buf.clear();
-            if self.r.read_until(b'\n', &mut self.buf)? == 0 {
+            let (n, over) = self.read_line()?;
+            if n == 0 {
                 return Ok(None);
             }
             self.line += 1;
+            if over.is_some() {
+                self.record += 1;
+                return Ok(Some(Line {
+                    line: self.line,
+                    record: self.record - 1,
+                    bytes: &[],
+                    oversized: over,
+                }));
+            }
             let mut b = self.buf.as_slice();
             if self.line == 1 {
                 b = b.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(b);
@@ -60,6 +115,7 @@ impl<R: BufRead> LineReader<R> {
                 line: self.line,
                 record: self.record - 1,
                 bytes: &self.buf[start..end],
+                oversized: None,
             }));
         }
     }
@@ -99,5 +155,20 @@ mod tests {
                 (5, 2, "{\"c\":3}".to_string())
             ]
         );
+    }
+
+    #[test]
+    fn oversized_lines_are_counted_not_held() {
+        let mut data = vec![b'x'; 10_000];
+        data.extend_from_slice(b"\n{}\n");
+        let mut r = LineReader::with_limit(std::io::BufReader::with_capacity(64, &data[..]), 100);
+        let first = r.next_line().unwrap().unwrap();
+        assert_eq!((first.line, first.oversized), (1, Some(10_001)));
+        let second = r.next_line().unwrap().unwrap();
+        assert_eq!(
+            (second.line, second.record, second.bytes, second.oversized),
+            (2, 1, &b"{}"[..], None)
+        );
+        assert!(r.next_line().unwrap().is_none());
     }
 }

@@ -129,8 +129,7 @@ pub fn parse_bytes(
             SourceText::new(name, ""),
             0,
             format!(
-                "the document is {} bytes; selector documents are limited to {} bytes",
-                body.len(),
+                "the document is larger than the {}-byte limit for selector documents (a real one is a few kilobytes)",
                 options.max_bytes
             ),
         ));
@@ -156,12 +155,11 @@ fn parse_source(
     options: &ParseOptions,
 ) -> Result<Document, ParseError> {
     if source.text().len() > options.max_bytes {
-        let len = source.text().len();
         return Err(not_json(
             source,
             0,
             format!(
-                "the document is {len} bytes; selector documents are limited to {} bytes",
+                "the document is larger than the {}-byte limit for selector documents (a real one is a few kilobytes)",
                 options.max_bytes
             ),
         ));
