@@ -1,4 +1,5 @@
 //! The `ctsel` binary: a thin layer over the `ctsel` library.
+#![deny(clippy::unwrap_used, clippy::expect_used)]
 
 mod cli;
 

@@ -154,15 +154,16 @@ mod x86 {
         close: u8,
         one_line: bool,
     ) -> Option<usize> {
-        // SAFETY: this function is compiled with AVX2 and PCLMULQDQ enabled,
-        // and is only called after `engine()` detected both.
         super::skip_loop_with(
             buf,
             start,
             open,
             close,
             one_line,
+            // SAFETY: this function is compiled with AVX2 enabled, and is
+            // only called after `engine()` detected AVX2.
             |b, o, c| unsafe { classify_avx2(b, o, c) },
+            // SAFETY: likewise for PCLMULQDQ.
             |x| unsafe { clmul_prefix_xor(x) },
         )
     }
