@@ -100,6 +100,8 @@ pub struct Run<'p> {
     alive: usize,
     seen: u32,
     category: Option<bool>,
+    /// The category the verdict used: given, or derived in `finish`.
+    category_name: Option<&'static str>,
     fallback: Fallback,
     atoms: SmallVec<[u32; 16]>,
     type_atoms: SmallVec<[u32; 8]>,
@@ -116,6 +118,7 @@ impl Program {
             alive: self.sels.len(),
             seen: 0,
             category: None,
+            category_name: None,
             fallback: Fallback::default(),
             atoms: SmallVec::new(),
             type_atoms: SmallVec::new(),
@@ -152,7 +155,15 @@ impl<'p> Run<'p> {
         self.alive = self.p.sels.len();
         self.seen = 0;
         self.category = None;
+        self.category_name = None;
         self.fallback = Fallback::default();
+    }
+
+    /// After [`Run::finish`]: the record's category as the verdict used it
+    /// (its `eventCategory`, or the category derived by spec §3.2);
+    /// `"other"` for an `eventCategory` string outside the four.
+    pub fn category(&self) -> Option<&'static str> {
+        self.category_name
     }
 
     /// True when no selector can match any more: the record is not logged
@@ -199,7 +210,16 @@ impl<'p> Run<'p> {
         }
         self.seen |= 1 << fi;
         match field {
-            Field::EventCategory => self.category = Some(value == b"Insight"),
+            Field::EventCategory => {
+                self.category = Some(value == b"Insight");
+                self.category_name = Some(match value {
+                    b"Management" => "Management",
+                    b"Data" => "Data",
+                    b"NetworkActivity" => "NetworkActivity",
+                    b"Insight" => "Insight",
+                    _ => "other",
+                });
+            }
             Field::EventType => {
                 self.fallback.insight_type = value == b"AwsCloudTrailInsight";
                 self.fallback.vpce_type = matches!(value, b"AwsVpceEvent" | b"AwsVpceEvents");
@@ -334,6 +354,7 @@ impl<'p> Run<'p> {
             None => {
                 let (c, inf) = self.derived_category();
                 inferred = inf;
+                self.category_name = Some(c);
                 self.settle(field_index(Field::EventCategory), Some(c), false);
                 c == "Insight"
             }

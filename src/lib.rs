@@ -3,10 +3,14 @@
 #![cfg_attr(not(test), deny(clippy::unwrap_used, clippy::expect_used))]
 
 pub mod compile;
+pub mod convert;
 pub mod diagnostic;
+pub mod diff;
 pub mod eval;
 pub mod event;
+pub mod explain;
 pub mod ir;
+pub mod lint;
 pub mod model;
 pub mod parse;
 pub mod reference;

@@ -68,6 +68,9 @@ pub struct Options {
     pub progress: Option<Arc<AtomicU64>>,
     /// Set to stop early (SIGINT, `--strict`); jobs stop at the next chunk.
     pub stop: Arc<AtomicBool>,
+    /// Count records and logged records per category (reads every record
+    /// in full, as [`Mode::Validate`]).
+    pub categories: bool,
     /// Largest record read into memory. A longer NDJSON line is counted as
     /// unparseable and skipped without being held; a longer `Records`
     /// element ends its file with an error.
@@ -87,6 +90,7 @@ impl Default for Options {
             progress: None,
             stop: Arc::new(AtomicBool::new(false)),
             max_record: DEFAULT_MAX_RECORD,
+            categories: false,
         }
     }
 }
@@ -111,6 +115,8 @@ pub struct Counts {
     pub per_selector: Vec<u64>,
     /// Bytes of records read (after decompression).
     pub bytes: u64,
+    /// Per category (with [`Options::categories`]): (records, logged).
+    pub by_category: std::collections::BTreeMap<&'static str, (u64, u64)>,
 }
 
 impl Counts {
@@ -126,6 +132,11 @@ impl Counts {
         }
         for (a, b) in self.per_selector.iter_mut().zip(&o.per_selector) {
             *a += b;
+        }
+        for (k, (r, l)) in &o.by_category {
+            let e = self.by_category.entry(k).or_default();
+            e.0 += r;
+            e.1 += l;
         }
     }
 
@@ -465,7 +476,12 @@ fn run_job(
             return;
         }
     };
-    let mut decider = Decider::new(program, options.mode);
+    let mode = if options.categories {
+        Mode::Validate
+    } else {
+        options.mode
+    };
+    let mut decider = Decider::new(program, mode);
     let mut w = Worker {
         decider: &mut decider,
         options,
@@ -536,6 +552,13 @@ impl Worker<'_, '_> {
         }
         c.records += 1;
         c.bytes += bytes.len() as u64;
+        if self.options.categories {
+            if let (Ok(v), Some(cat)) = (&verdict, self.decider.category()) {
+                let e = c.by_category.entry(cat).or_default();
+                e.0 += 1;
+                e.1 += u64::from(v.is_logged());
+            }
+        }
         match verdict {
             Ok(v) => {
                 let emitted = match &v {

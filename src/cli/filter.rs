@@ -49,7 +49,7 @@ pub struct Args {
 }
 
 /// Files under `path` in name order; digest files are not records.
-fn expand(arg: &str, out: &mut Vec<Source>, skipped: &mut u64) -> Result<(), String> {
+pub(super) fn expand(arg: &str, out: &mut Vec<Source>, skipped: &mut u64) -> Result<(), String> {
     if arg == "-" {
         out.push(Source::Stdin);
         return Ok(());

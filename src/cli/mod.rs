@@ -3,11 +3,16 @@
 //! Exit codes are a contract (see README): 0 success, 1 a finding (invalid
 //! selectors), 2 usage or I/O errors.
 
+mod convert;
+mod diff;
+mod explain;
 mod filter;
 mod input;
+mod lint;
 mod match_cmd;
 mod render;
 mod selectors;
+mod stats;
 mod validate;
 
 use clap::{Parser, Subcommand, ValueEnum};
@@ -30,6 +35,16 @@ enum Command {
     Match(match_cmd::Args),
     /// Print the records the trail would log (NDJSON, log files, gzip, directories).
     Filter(filter::Args),
+    /// Turn basic selectors into advanced ones that decide every record the same way.
+    Convert(convert::Args),
+    /// What a configuration would log, and cost, over real logs (what-if).
+    Stats(stats::Args),
+    /// Why each record is (not) logged: every selector, every condition.
+    Explain(explain::Args),
+    /// Records one configuration logs and the other does not.
+    Diff(diff::Args),
+    /// Mistakes AWS accepts silently but users regret.
+    Lint(lint::Args),
 }
 
 /// `--kind`.
@@ -96,6 +111,11 @@ pub fn main() -> ExitCode {
         Command::Validate(args) => validate::run(args),
         Command::Match(args) => match_cmd::run(args),
         Command::Filter(args) => filter::run(args),
+        Command::Convert(args) => convert::run(args),
+        Command::Stats(args) => stats::run(args),
+        Command::Explain(args) => explain::run(args),
+        Command::Diff(args) => diff::run(args),
+        Command::Lint(args) => lint::run(args),
     };
     ExitCode::from(code)
 }

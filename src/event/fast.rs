@@ -73,6 +73,12 @@ impl<'p> Decider<'p> {
         }
     }
 
+    /// The category of the last record decided, when it was read in full
+    /// (always in [`Mode::Validate`]).
+    pub fn category(&self) -> Option<&'static str> {
+        self.run.category()
+    }
+
     /// Decides one record; the verdict is exact whenever it is logged or
     /// the kind `emit` names.
     ///

@@ -1,0 +1,177 @@
+//! `ctsel stats`: what a configuration would log, and cost, over real logs.
+
+use super::filter::expand;
+use super::selectors::{load, SelectorArgs};
+use super::{out, Format};
+use ctsel::stream::{filter, Counts, Event, Flow, Options, Source};
+use ctsel::{Program, SelectorSet};
+use serde_json::{json, Value};
+
+/// AWS's published price for data events (and network activity events):
+/// USD 0.10 per 100,000 events delivered.
+const PRICE_PER_100K: f64 = 0.10;
+
+#[derive(clap::Args)]
+pub struct Args {
+    #[command(flatten)]
+    selectors: SelectorArgs,
+    /// A second selector file to compare with, side by side.
+    #[arg(long, value_name = "FILE2")]
+    compare: Option<String>,
+    /// Output format.
+    #[arg(long, value_enum, default_value_t)]
+    format: Format,
+    /// Price in USD per 100,000 data and network activity events, for the estimate.
+    #[arg(long, value_name = "USD", default_value_t = PRICE_PER_100K)]
+    price_per_100k: f64,
+    /// Decision threads (default: one per CPU).
+    #[arg(long, short = 'j', value_name = "N")]
+    jobs: Option<usize>,
+    /// NDJSON or CloudTrail log files, plain or gzip, or directories; - for standard input.
+    #[arg(value_name = "INPUT", required = true)]
+    inputs: Vec<String>,
+}
+
+fn count(program: &Program, sources: &[Source], jobs: usize) -> (Counts, u8) {
+    let options = Options {
+        output: false,
+        categories: true,
+        jobs,
+        stop: super::interrupt_flag(),
+        ..Options::default()
+    };
+    let mut code = 0;
+    let counts = filter(program, sources, &options, &mut |e| {
+        if let Event::SourceError { source, message } = e {
+            eprintln!("ctsel: {source}: {message}");
+            code = 2;
+        }
+        Flow::Continue
+    });
+    (counts, code)
+}
+
+fn report(c: &Counts, set: &SelectorSet, file: &str, price: f64) -> Value {
+    let names: Vec<Option<String>> = match set {
+        SelectorSet::Advanced(v) => v.iter().map(|s| s.name.clone()).collect(),
+        SelectorSet::Basic(v) => v.iter().map(|_| None).collect(),
+    };
+    let billed: u64 = ["Data", "NetworkActivity"]
+        .iter()
+        .map(|k| c.by_category.get(k).map_or(0, |e| e.1))
+        .sum();
+    json!({
+        "selectors": file,
+        "records": c.records,
+        "logged": c.logged,
+        "not_logged": c.not_logged,
+        "not_governed": c.not_governed,
+        "unparseable": c.unparseable,
+        "by_selector": c.per_selector.iter().enumerate().map(|(i, n)| json!({"index": i, "name": names.get(i).cloned().flatten(), "logged": n})).collect::<Vec<_>>(),
+        "by_category": c.by_category.iter().map(|(k, (r, l))| (k.to_string(), json!({"records": r, "logged": l}))).collect::<serde_json::Map<_, _>>(),
+        "bytes": c.bytes,
+        "billed_events": billed,
+        "estimated_cost_usd": billed as f64 / 100_000.0 * price,
+        "estimate": format!("data and network activity events logged x USD {price} per 100,000; management events: the first copy is free"),
+    })
+}
+
+fn human(v: &Value) -> String {
+    let mut s = format!(
+        "{}: {} records read: {} logged, {} not logged, {} not governed, {} unparseable ({} bytes)\n",
+        v["selectors"].as_str().unwrap_or(""),
+        v["records"], v["logged"], v["not_logged"], v["not_governed"], v["unparseable"], v["bytes"]
+    );
+    if let Some(cats) = v["by_category"].as_object() {
+        for (k, c) in cats {
+            s.push_str(&format!(
+                "  {k:16} {:>10} records {:>10} logged\n",
+                c["records"], c["logged"]
+            ));
+        }
+    }
+    for sel in v["by_selector"].as_array().into_iter().flatten() {
+        let name = sel["name"]
+            .as_str()
+            .map(|n| format!(" ({n})"))
+            .unwrap_or_default();
+        s.push_str(&format!(
+            "  selector {}{name}: {} logged\n",
+            sel["index"], sel["logged"]
+        ));
+    }
+    s.push_str(&format!(
+        "  estimated cost: USD {:.4} for {} data and network activity events (estimate: {})\n",
+        v["estimated_cost_usd"].as_f64().unwrap_or(0.0),
+        v["billed_events"],
+        v["estimate"].as_str().unwrap_or("")
+    ));
+    s
+}
+
+pub fn run(args: Args) -> u8 {
+    let (set, program) = match load(&args.selectors) {
+        Ok(p) => p,
+        Err(code) => return code,
+    };
+    let other = match &args.compare {
+        Some(f) => {
+            let mut a = args.selectors.clone();
+            a.selectors = f.clone();
+            match load(&a) {
+                Ok(p) => Some(p),
+                Err(code) => return code,
+            }
+        }
+        None => None,
+    };
+    let mut sources = Vec::new();
+    let mut skipped = 0;
+    for i in &args.inputs {
+        if let Err(e) = expand(i, &mut sources, &mut skipped) {
+            eprintln!("ctsel: {e}");
+            return 2;
+        }
+    }
+    if other.is_some() && sources.contains(&Source::Stdin) {
+        eprintln!("ctsel: --compare reads the inputs twice: give files, not standard input");
+        return 2;
+    }
+    let jobs = args
+        .jobs
+        .unwrap_or_else(|| std::thread::available_parallelism().map_or(1, |n| n.get()))
+        .max(1);
+    let (counts, mut code) = count(&program, &sources, jobs);
+    let mut result = report(
+        &counts,
+        &set,
+        &args.selectors.selectors,
+        args.price_per_100k,
+    );
+    if let Some((set2, program2)) = &other {
+        let (c2, code2) = count(program2, &sources, jobs);
+        code = code.max(code2);
+        let file = args.compare.clone().unwrap_or_default();
+        result["compare"] = report(&c2, set2, &file, args.price_per_100k);
+    }
+    match args.format {
+        Format::Json => out(&format!("{result}\n")),
+        Format::Human => {
+            let mut s = human(&result);
+            if result.get("compare").is_some() {
+                s.push_str(&human(&result["compare"]));
+                let d = result["compare"]["logged"].as_i64().unwrap_or(0)
+                    - result["logged"].as_i64().unwrap_or(0);
+                s.push_str(&format!(
+                    "difference: {d:+} logged records with {}\n",
+                    args.compare.clone().unwrap_or_default()
+                ));
+            }
+            out(&s);
+        }
+    }
+    if super::interrupted() {
+        return super::EXIT_INTERRUPTED;
+    }
+    code
+}

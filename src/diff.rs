@@ -1,0 +1,337 @@
+//! The semantic difference between two selector configurations: concrete
+//! records that one logs and the other does not, or evidence that they
+//! agree.
+//!
+//! Records are built from both configurations' own values: every operand,
+//! and near misses around it (one character more, one less, another first
+//! character, an object key under an S3 prefix). A deterministic generator
+//! draws records from these candidates; each record the two programs
+//! decide differently is minimised by dropping members (and resource
+//! elements) while the difference remains.
+
+use crate::eval::Verdict;
+use crate::event::RecordView;
+use crate::ir::{Ir, Pattern};
+use crate::model::{Field, SelectorSet};
+use crate::Program;
+use serde_json::{json, Map, Value};
+
+/// How hard to look.
+#[derive(Clone, Debug)]
+pub struct DiffOptions {
+    /// Generated records to try.
+    pub samples: usize,
+    /// Generator seed (the search is deterministic for a seed).
+    pub seed: u64,
+    /// Most witnesses reported.
+    pub max_witnesses: usize,
+}
+
+impl Default for DiffOptions {
+    fn default() -> DiffOptions {
+        DiffOptions {
+            samples: 20_000,
+            seed: 1,
+            max_witnesses: 5,
+        }
+    }
+}
+
+/// A record the two configurations decide differently.
+#[derive(Clone, Debug)]
+pub struct Witness {
+    /// The record.
+    pub record: Value,
+    /// The first configuration's verdict.
+    pub a: Verdict,
+    /// The second configuration's verdict.
+    pub b: Verdict,
+    /// The record came from the user's records, not the generator.
+    pub given: bool,
+}
+
+/// The outcome of a comparison.
+#[derive(Clone, Debug, Default)]
+pub struct DiffReport {
+    /// Records decided differently, minimal ones first.
+    pub witnesses: Vec<Witness>,
+    /// Generated records compared.
+    pub generated: usize,
+    /// Given records compared.
+    pub given: usize,
+}
+
+impl DiffReport {
+    /// True when no record told the configurations apart.
+    pub fn equivalent(&self) -> bool {
+        self.witnesses.is_empty()
+    }
+}
+
+struct Rng(u64);
+
+impl Rng {
+    fn next(&mut self) -> u64 {
+        self.0 ^= self.0 << 13;
+        self.0 ^= self.0 >> 7;
+        self.0 ^= self.0 << 17;
+        self.0
+    }
+    fn below(&mut self, n: usize) -> usize {
+        (self.next() % n.max(1) as u64) as usize
+    }
+    fn pick<'a, T>(&mut self, v: &'a [T]) -> Option<&'a T> {
+        if v.is_empty() {
+            None
+        } else {
+            v.get(self.below(v.len()))
+        }
+    }
+}
+
+/// Values around a pattern: the operand, near misses, and for prefixes a
+/// value under it.
+fn around(p: &Pattern, out: &mut Vec<String>) {
+    let o = p.operand();
+    let mut push = |s: String| {
+        if !out.contains(&s) {
+            out.push(s);
+        }
+    };
+    push(o.to_string());
+    push(format!("{o}x"));
+    push(format!("x{o}"));
+    let mut cut = o.to_string();
+    cut.pop();
+    push(cut);
+    if let Pattern::Prefix(_) = p {
+        push(format!("{o}key/object"));
+    }
+    if let Pattern::Suffix(_) = p {
+        push(format!("prefix/{o}"));
+    }
+}
+
+struct Candidates {
+    scalars: Vec<(Field, Vec<String>)>,
+    types: Vec<String>,
+    arns: Vec<String>,
+}
+
+fn candidates(irs: &[&Ir]) -> Candidates {
+    let mut scalars: Vec<(Field, Vec<String>)> = Field::ALL
+        .iter()
+        .filter(|f| !matches!(f, Field::ResourcesType | Field::ResourcesArn))
+        .map(|f| (*f, Vec::new()))
+        .collect();
+    let mut types = vec!["AWS::S3::Bucket".to_string()];
+    let mut arns = Vec::new();
+    for ir in irs {
+        for s in &ir.selectors {
+            for c in &s.conditions {
+                if let Some((_, v)) = scalars.iter_mut().find(|(f, _)| *f == c.field) {
+                    for p in c.test.select.iter().chain(&c.test.deselect) {
+                        around(p, v);
+                    }
+                }
+            }
+            for r in s.resource.iter() {
+                for t in &r.types {
+                    for p in t.select.iter().chain(&t.deselect) {
+                        if !types.contains(&p.operand().to_string()) {
+                            types.push(p.operand().to_string());
+                        }
+                    }
+                }
+                for t in &r.arns {
+                    for p in t.select.iter().chain(&t.deselect) {
+                        around(p, &mut arns);
+                    }
+                }
+            }
+        }
+    }
+    for (f, v) in &mut scalars {
+        let defaults: &[&str] = match f {
+            Field::EventCategory => &["Management", "Data", "NetworkActivity"],
+            Field::ReadOnly => &["true", "false"],
+            Field::SessionCredentialFromConsole => &["true"],
+            _ => &[],
+        };
+        for d in defaults {
+            if !v.contains(&d.to_string()) {
+                v.push(d.to_string());
+            }
+        }
+    }
+    Candidates {
+        scalars,
+        types,
+        arns,
+    }
+}
+
+fn generate(c: &Candidates, rng: &mut Rng) -> Value {
+    let mut r = Map::new();
+    for (f, values) in &c.scalars {
+        // Each member is absent now and then: absence matters (U13, U15).
+        if rng.below(10) < 3 {
+            continue;
+        }
+        let Some(v) = rng.pick(values) else { continue };
+        let v = match f {
+            Field::ReadOnly => json!(v == "true"),
+            _ => json!(v),
+        };
+        match f {
+            Field::UserIdentityArn => {
+                r.insert("userIdentity".into(), json!({ "arn": v }));
+            }
+            f => {
+                r.insert(f.as_str().into(), v);
+            }
+        }
+    }
+    if !c.types.is_empty() && rng.below(10) < 8 {
+        let n = 1 + rng.below(2);
+        let mut elements = Vec::new();
+        for _ in 0..n {
+            let mut e = Map::new();
+            if let Some(t) = rng.pick(&c.types) {
+                e.insert("type".into(), json!(t));
+            }
+            if rng.below(10) < 9 {
+                if let Some(a) = rng.pick(&c.arns) {
+                    e.insert("ARN".into(), json!(a));
+                }
+            }
+            elements.push(Value::Object(e));
+        }
+        r.insert("resources".into(), Value::Array(elements));
+    }
+    Value::Object(r)
+}
+
+fn decide(p: &Program, record: &Value) -> Option<Verdict> {
+    let text = record.to_string();
+    RecordView::parse(text.as_bytes())
+        .ok()
+        .map(|v| p.decide(&v))
+}
+
+fn differs(a: &Verdict, b: &Verdict) -> bool {
+    a.as_str() != b.as_str()
+}
+
+/// Drops members and resource elements while the verdicts still differ.
+fn minimise(pa: &Program, pb: &Program, mut record: Value) -> Value {
+    loop {
+        let mut changed = false;
+        let keys: Vec<String> = record
+            .as_object()
+            .map(|m| m.keys().cloned().collect())
+            .unwrap_or_default();
+        for k in keys {
+            let mut smaller = record.clone();
+            if let Some(m) = smaller.as_object_mut() {
+                m.remove(&k);
+            }
+            if let (Some(a), Some(b)) = (decide(pa, &smaller), decide(pb, &smaller)) {
+                if differs(&a, &b) {
+                    record = smaller;
+                    changed = true;
+                }
+            }
+        }
+        let n = record["resources"].as_array().map_or(0, Vec::len);
+        for i in (0..n).rev() {
+            let mut smaller = record.clone();
+            if let Some(items) = smaller["resources"].as_array_mut() {
+                items.remove(i);
+            }
+            if let (Some(a), Some(b)) = (decide(pa, &smaller), decide(pb, &smaller)) {
+                if differs(&a, &b) {
+                    record = smaller;
+                    changed = true;
+                }
+            }
+        }
+        if !changed {
+            return record;
+        }
+    }
+}
+
+/// Compares two configurations on generated records and on `given` ones
+/// (record bytes; unparseable ones are skipped).
+pub fn diff(
+    a: &SelectorSet,
+    b: &SelectorSet,
+    given: &[Vec<u8>],
+    options: &DiffOptions,
+) -> DiffReport {
+    let (pa, pb) = (Program::new(a), Program::new(b));
+    let c = candidates(&[pa.ir(), pb.ir()]);
+    let mut rng = Rng(options.seed | 1);
+    let mut report = DiffReport::default();
+    let mut seen: Vec<String> = Vec::new();
+    for _ in 0..options.samples {
+        report.generated += 1;
+        let record = generate(&c, &mut rng);
+        let (Some(va), Some(vb)) = (decide(&pa, &record), decide(&pb, &record)) else {
+            continue;
+        };
+        if !differs(&va, &vb) || report.witnesses.len() >= options.max_witnesses * 4 {
+            continue;
+        }
+        let small = minimise(&pa, &pb, record);
+        let key = small.to_string();
+        if seen.contains(&key) {
+            continue;
+        }
+        seen.push(key);
+        if let (Some(a), Some(b)) = (decide(&pa, &small), decide(&pb, &small)) {
+            report.witnesses.push(Witness {
+                record: small,
+                a,
+                b,
+                given: false,
+            });
+        }
+    }
+    for bytes in given {
+        let Ok(view) = RecordView::parse(bytes) else {
+            continue;
+        };
+        report.given += 1;
+        let (va, vb) = (pa.decide(&view), pb.decide(&view));
+        if differs(&va, &vb)
+            && report.witnesses.iter().filter(|w| w.given).count() < options.max_witnesses
+        {
+            let record = serde_json::from_slice(bytes).unwrap_or(Value::Null);
+            report.witnesses.push(Witness {
+                record,
+                a: va,
+                b: vb,
+                given: true,
+            });
+        }
+    }
+    // Smallest generated witnesses first, then the given ones.
+    report
+        .witnesses
+        .sort_by_key(|w| (w.given, w.record.to_string().len()));
+    let mut kept = Vec::new();
+    let mut generated = 0;
+    for w in report.witnesses {
+        if !w.given {
+            generated += 1;
+            if generated > options.max_witnesses {
+                continue;
+            }
+        }
+        kept.push(w);
+    }
+    report.witnesses = kept;
+    report
+}
