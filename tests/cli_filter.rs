@@ -4,19 +4,15 @@
 //! flags --invert, --count, --strict, --rejects. Every case checks that the
 //! counts add up: read = logged + not logged + not governed + unparseable.
 
-use assert_cmd::Command;
+mod common;
+use common::{ctsel, summary};
+
 use flate2::write::GzEncoder;
 use flate2::Compression;
 use std::io::Write;
 use std::path::Path;
 
 const SEED: &str = "selectors/put-delete-all-but-one-bucket.json";
-
-fn ctsel() -> Command {
-    let mut c = Command::cargo_bin("ctsel").unwrap();
-    c.current_dir(env!("CARGO_MANIFEST_DIR"));
-    c
-}
 
 fn rec(name: &str, bucket: &str, key: &str) -> String {
     format!(
@@ -30,27 +26,6 @@ fn mgmt() -> String {
 
 fn insight() -> String {
     r#"{"eventVersion":"1.08","eventType":"AwsCloudTrailInsight","insightDetails":{"state":"Start"},"eventCategory":"Insight"}"#.to_string()
-}
-
-/// (records, logged, not logged, not governed, unparseable) from the summary.
-fn summary(stderr: &[u8]) -> [u64; 5] {
-    let s = String::from_utf8_lossy(stderr);
-    let line = s
-        .lines()
-        .find(|l| l.contains("records read"))
-        .unwrap_or_else(|| panic!("no summary: {s}"));
-    let nums: Vec<u64> = line
-        .split(|c: char| !c.is_ascii_digit())
-        .filter(|w| !w.is_empty())
-        .map(|w| w.parse().unwrap())
-        .collect();
-    let c = [nums[0], nums[1], nums[2], nums[3], nums[4]];
-    assert_eq!(
-        c[0],
-        c[1] + c[2] + c[3] + c[4],
-        "counts do not add up: {line}"
-    );
-    c
 }
 
 fn gz(data: &[u8]) -> Vec<u8> {

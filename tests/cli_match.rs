@@ -1,21 +1,8 @@
 //! Golden tests of `ctsel match`: the verdict-line contract, numbering of
 //! records and lines, unparseable lines, stdin, --dump, invalid selectors.
 
-use assert_cmd::Command;
-use serde_json::Value;
-
-fn ctsel() -> Command {
-    let mut c = Command::cargo_bin("ctsel").unwrap();
-    c.current_dir(env!("CARGO_MANIFEST_DIR"));
-    c
-}
-
-fn lines(out: &[u8]) -> Vec<Value> {
-    String::from_utf8_lossy(out)
-        .lines()
-        .map(|l| serde_json::from_str(l).unwrap())
-        .collect()
-}
+mod common;
+use common::{ctsel, json_lines as lines};
 
 const SEED: &str = "selectors/put-delete-all-but-one-bucket.json";
 

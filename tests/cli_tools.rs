@@ -4,23 +4,12 @@
 //! a positive and a negative case, diff finds a witness for a one-value
 //! DESELECT difference.
 
-use assert_cmd::Command;
+mod common;
+use common::{ctsel, json_lines as lines};
+
 use serde_json::Value;
 use std::collections::BTreeMap;
 use std::path::Path;
-
-fn ctsel() -> Command {
-    let mut c = Command::cargo_bin("ctsel").unwrap();
-    c.current_dir(env!("CARGO_MANIFEST_DIR"));
-    c
-}
-
-fn lines(out: &[u8]) -> Vec<Value> {
-    String::from_utf8_lossy(out)
-        .lines()
-        .map(|l| serde_json::from_str(l).unwrap())
-        .collect()
-}
 
 const FOUR: &str = "selectors/aws-docs-four-kinds.advanced.json";
 const SEED: &str = "selectors/put-delete-all-but-one-bucket.json";

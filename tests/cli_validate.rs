@@ -2,22 +2,10 @@
 //! JSON fields, exit codes) and the human rendering of every file in
 //! `selectors/invalid/` (insta snapshots: line, caret, hint).
 
-use assert_cmd::Command;
-use serde_json::Value;
+mod common;
+use common::{ctsel, json_lines};
+
 use std::path::Path;
-
-fn ctsel() -> Command {
-    let mut c = Command::cargo_bin("ctsel").expect("binary");
-    c.current_dir(env!("CARGO_MANIFEST_DIR"));
-    c
-}
-
-fn json_lines(out: &[u8]) -> Vec<Value> {
-    String::from_utf8_lossy(out)
-        .lines()
-        .map(|l| serde_json::from_str(l).expect("each line is a JSON object"))
-        .collect()
-}
 
 fn files_in(dir: &str) -> Vec<String> {
     let mut v: Vec<String> = std::fs::read_dir(Path::new(env!("CARGO_MANIFEST_DIR")).join(dir))

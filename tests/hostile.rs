@@ -4,20 +4,15 @@
 //! that the counts add up. Children's peak memory is checked with
 //! getrusage(RUSAGE_CHILDREN): no case may need more than 100 MB.
 
-use assert_cmd::Command;
+mod common;
+use common::{ctsel, summary};
+
 use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 
 const SEED: &str = "selectors/put-delete-all-but-one-bucket.json";
 const MAX_RSS_KB: i64 = 100 * 1024;
-
-fn ctsel() -> Command {
-    let mut c = Command::cargo_bin("ctsel").unwrap();
-    c.current_dir(env!("CARGO_MANIFEST_DIR"));
-    c.timeout(Duration::from_secs(120));
-    c
-}
 
 /// Peak RSS (KB) of every child this test process has waited for.
 fn children_peak_kb() -> i64 {
@@ -28,25 +23,6 @@ fn children_peak_kb() -> i64 {
         libc::getrusage(libc::RUSAGE_CHILDREN, &mut u);
         u.ru_maxrss
     }
-}
-
-fn summary(stderr: &[u8]) -> [u64; 5] {
-    let s = String::from_utf8_lossy(stderr);
-    let line = s
-        .lines()
-        .find(|l| l.contains("records read"))
-        .unwrap_or_else(|| panic!("no summary: {s}"));
-    let n: Vec<u64> = line
-        .split(|c: char| !c.is_ascii_digit())
-        .filter(|w| !w.is_empty())
-        .map(|w| w.parse().unwrap())
-        .collect();
-    assert_eq!(
-        n[0],
-        n[1] + n[2] + n[3] + n[4],
-        "counts do not add up: {line}"
-    );
-    [n[0], n[1], n[2], n[3], n[4]]
 }
 
 fn rec(name: &str) -> String {

@@ -5,16 +5,11 @@
 //! in the document, about 13 times its size, and capped by the 64 MiB
 //! document limit).
 
-use assert_cmd::Command;
+mod common;
+use common::ctsel;
+
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
-
-fn ctsel() -> Command {
-    let mut c = Command::cargo_bin("ctsel").unwrap();
-    c.current_dir(env!("CARGO_MANIFEST_DIR"));
-    c.timeout(Duration::from_secs(120));
-    c
-}
 
 fn write(dir: &Path, name: &str, bytes: &[u8]) -> PathBuf {
     let p = dir.join(name);

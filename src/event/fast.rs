@@ -17,7 +17,7 @@
 //! early may be counted `not_logged` instead of `unparseable`; with
 //! [`Mode::Validate`] every record takes the validating scanner.
 
-use super::scan::{string_at, Key, ScanError};
+use super::scan::{string_at, top_key, Key, ScanError};
 use super::skip::{rest_of_line, skip_container_in_line};
 use super::view::{normalise, RecordView};
 use super::Scalar;
@@ -214,21 +214,6 @@ fn field_of(key: Key) -> Option<Field> {
         Key::SessionCredentialFromConsole => Field::SessionCredentialFromConsole,
         Key::UserIdentityArn => Field::UserIdentityArn,
         Key::ManagementEvent => return None,
-    })
-}
-
-fn top_key(k: &[u8]) -> Option<Key> {
-    Some(match k {
-        b"eventCategory" => Key::EventCategory,
-        b"eventType" => Key::EventType,
-        b"eventSource" => Key::EventSource,
-        b"eventName" => Key::EventName,
-        b"errorCode" => Key::ErrorCode,
-        b"vpcEndpointId" => Key::VpcEndpointId,
-        b"readOnly" => Key::ReadOnly,
-        b"sessionCredentialFromConsole" => Key::SessionCredentialFromConsole,
-        b"managementEvent" => Key::ManagementEvent,
-        _ => return None,
     })
 }
 

@@ -61,7 +61,8 @@ pub enum Key {
     UserIdentityArn,
 }
 
-fn top_key(k: &[u8]) -> Option<Key> {
+/// The [`Key`] a top-level member name stands for.
+pub(crate) fn top_key(k: &[u8]) -> Option<Key> {
     Some(match k {
         b"eventCategory" => Key::EventCategory,
         b"eventType" => Key::EventType,
