@@ -4,7 +4,7 @@
 //! | id | severity | finding |
 //! |---|---|---|
 //! | `CT001` | error | `Equals`/`NotEquals` on `resources.ARN` with an S3 bucket ARN ending in `/`: it equals no object ARN |
-//! | `CT002` | error | a selector that can never match (its conditions contradict, or its exact ARNs have a shape no resource of the type has) |
+//! | `CT002` | error | a selector that can never match (its conditions contradict, its `readOnly` value contradicts every event name it selects, or its exact ARNs have a shape no resource of the type has) |
 //! | `CT003` | warning | a selector subsumed by another: it adds nothing |
 //! | `CT004` | warning | two selectors log the same management events |
 //! | `CT005` | warning | two data selectors overlap on the same resources |
@@ -328,6 +328,40 @@ fn advanced(
                 }
             }
         }
+        // CT002: a readOnly value the event names exclude. API names say
+        // whether a call reads or writes; every named event must agree.
+        if let (Some(ro), Some(names)) = (field(s, Field::ReadOnly), field(s, Field::EventName)) {
+            let wanted: Vec<&str> = ro
+                .operators
+                .iter()
+                .flat_map(|(_, v)| v.iter().map(String::as_str))
+                .collect();
+            let names = split(names);
+            let all_equal = !names.select.is_empty()
+                && names.select.iter().all(|p| matches!(p, Pattern::Equals(_)));
+            if all_equal && wanted.len() == 1 {
+                let kind = |n: &str| api_reads(n);
+                let contradicts = names
+                    .select
+                    .iter()
+                    .all(|p| kind(p.operand()) == Some(wanted[0] != "true"));
+                if contradicts {
+                    let (pointer, span) = places.field(i, Field::ReadOnly);
+                    out.push(Finding {
+                        id: "CT002",
+                        severity: Severity::Error,
+                        message: format!(
+                            "selector {i} can never match: readOnly is {} but every event name it selects is a {} call",
+                            wanted[0],
+                            if wanted[0] == "true" { "write" } else { "read" }
+                        ),
+                        pointer,
+                        span,
+                        fix: "remove the readOnly condition, or select events of that kind".into(),
+                    });
+                }
+            }
+        }
         if let (Some(bucket), Some("AWS::S3::Object")) = (&options.log_bucket, type_) {
             let witness = format!("arn:aws:s3:::{bucket}/AWSLogs/111122223333/CloudTrail/us-east-1/2024/01/01/log.json.gz");
             let admits = field(s, Field::ResourcesArn).is_none_or(|f| {
@@ -433,6 +467,39 @@ fn advanced(
                 _ => {}
             }
         }
+    }
+}
+
+/// Whether an API call reads (`Some(true)`) or writes (`Some(false)`),
+/// judged by the verb its name starts with; `None` when the verb says
+/// nothing certain.
+fn api_reads(name: &str) -> Option<bool> {
+    const READ: [&str; 5] = ["Get", "List", "Describe", "Head", "Lookup"];
+    const WRITE: [&str; 12] = [
+        "Put",
+        "Delete",
+        "Create",
+        "Update",
+        "Modify",
+        "Attach",
+        "Detach",
+        "Terminate",
+        "Run",
+        "Restore",
+        "Copy",
+        "Invoke",
+    ];
+    let verb_is = |v: &str| {
+        name.strip_prefix(v).is_some_and(|rest| {
+            rest.starts_with(|c: char| c.is_ascii_uppercase()) || rest.is_empty()
+        })
+    };
+    if READ.iter().any(|v| verb_is(v)) {
+        Some(true)
+    } else if WRITE.iter().any(|v| verb_is(v)) {
+        Some(false)
+    } else {
+        None
     }
 }
 

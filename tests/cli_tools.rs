@@ -197,6 +197,12 @@ fn lint_each_finding_positive_and_negative() {
             r#"[{"FieldSelectors":[{"Field":"eventCategory","Equals":["Data"]},{"Field":"resources.type","Equals":["AWS::Lambda::Function"]},{"Field":"resources.ARN","Equals":["arn:aws:lambda:us-east-1:111122223333:function:f"]}]}]"#.to_string(),
             &[],
         ),
+        (
+            "CT002",
+            adv(&[&format!(r#"{S3},{{"Field":"readOnly","Equals":["true"]}},{{"Field":"eventName","Equals":["PutObject","DeleteObject"]}}"#)]),
+            adv(&[&format!(r#"{S3},{{"Field":"readOnly","Equals":["true"]}},{{"Field":"eventName","Equals":["PutObject","GetObject"]}}"#)]),
+            &[],
+        ),
         ("CT003", adv(&[&arn("StartsWith", "arn:aws:s3:::logs/"), &arn("StartsWith", "arn:aws:s3:::logs/a/")]), adv(&[&arn("StartsWith", "arn:aws:s3:::logs/"), &arn("StartsWith", "arn:aws:s3:::data/")]), &[]),
         ("CT004", adv(&[&format!(r#"{MGMT},{{"Field":"readOnly","Equals":["true"]}}"#), &format!(r#"{MGMT},{{"Field":"eventSource","NotEquals":["kms.amazonaws.com"]}}"#)]), adv(&[&format!(r#"{MGMT},{{"Field":"readOnly","Equals":["false"]}}"#), &format!(r#"{MGMT},{{"Field":"readOnly","Equals":["true"]}}"#)]), &[]),
         ("CT004", r#"[{"ReadWriteType":"All"},{"ReadWriteType":"ReadOnly"}]"#.to_string(), r#"[{"ReadWriteType":"WriteOnly"},{"ReadWriteType":"ReadOnly"}]"#.to_string(), &[]),
@@ -516,4 +522,41 @@ fn diff_reports_equivalence_with_counts() {
         .arg(&conv)
         .assert()
         .code(0);
+}
+
+#[test]
+fn explain_and_stats_survive_hostile_input() {
+    let deep = "[".repeat(100_000);
+    let input = format!(
+        "{{\"eventName\":{deep}\n{{\"eventName\":\"Put\\ud800\"}}\nnot json\n{}\n",
+        r#"{"eventName":"PutObject","resources":[{"type":"AWS::S3::Object","ARN":"arn:aws:s3:::d/k"}],"eventCategory":"Data"}"#
+    );
+    let out = ctsel()
+        .args(["explain", "--format", "json", "-s", SEED])
+        .write_stdin(input.clone())
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(0));
+    let v = lines(&out.stdout);
+    assert_eq!(
+        v.iter()
+            .map(|x| x["verdict"].as_str().unwrap())
+            .collect::<Vec<_>>(),
+        ["unparseable", "unparseable", "unparseable", "logged"]
+    );
+    let out = ctsel()
+        .args(["stats", "--format", "json", "-s", SEED, "-"])
+        .write_stdin(input)
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(0));
+    let v: Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(
+        (
+            v["records"].as_u64(),
+            v["logged"].as_u64(),
+            v["unparseable"].as_u64()
+        ),
+        (Some(4), Some(1), Some(3))
+    );
 }
