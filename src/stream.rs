@@ -924,17 +924,24 @@ impl Worker<'_, '_> {
 /// A reader fed by a thread that reads ahead (inflating, for gzip) into a
 /// few bounded buffers.
 struct ReadAhead {
-    rx: Receiver<io::Result<Vec<u8>>>,
+    rx: Option<Receiver<io::Result<Vec<u8>>>>,
+    /// The producer: joined on drop when `joinable`, so that no thread
+    /// outlives the filter. Not for standard input: a read blocked on a
+    /// terminal cannot be cancelled.
+    thread: Option<std::thread::JoinHandle<()>>,
     cur: Vec<u8>,
     pos: usize,
     /// Checked while waiting, so that a stop request ends a read that the
     /// source would block (a terminal, a quiet pipe).
     stop: Option<Arc<AtomicBool>>,
+    joinable: bool,
 }
 
 impl ReadAhead {
     fn spawn(inner: Box<dyn Read + Send>) -> ReadAhead {
-        ReadAhead::spawn_with_stop(inner, None)
+        let mut r = ReadAhead::spawn_with_stop(inner, None);
+        r.joinable = true;
+        r
     }
 
     fn spawn_with_stop(
@@ -942,7 +949,7 @@ impl ReadAhead {
         stop: Option<Arc<AtomicBool>>,
     ) -> ReadAhead {
         let (tx, rx) = sync_channel::<io::Result<Vec<u8>>>(4);
-        std::thread::spawn(move || loop {
+        let thread = std::thread::spawn(move || loop {
             let mut buf = vec![0u8; 1 << 20];
             let mut n = 0;
             let result = loop {
@@ -969,7 +976,9 @@ impl ReadAhead {
             }
         });
         ReadAhead {
-            rx,
+            rx: Some(rx),
+            thread: Some(thread),
+            joinable: false,
             cur: Vec::new(),
             pos: 0,
             stop,
@@ -977,13 +986,27 @@ impl ReadAhead {
     }
 }
 
+impl Drop for ReadAhead {
+    fn drop(&mut self) {
+        // Dropping the receiver makes the producer's next send fail; it then
+        // ends after the read in progress.
+        drop(self.rx.take());
+        if let Some(t) = self.thread.take() {
+            if self.joinable {
+                let _ = t.join();
+            }
+        }
+    }
+}
+
 impl Read for ReadAhead {
     fn read(&mut self, out: &mut [u8]) -> io::Result<usize> {
         while self.pos == self.cur.len() {
+            let Some(rx) = &self.rx else { return Ok(0) };
             let next = match &self.stop {
-                None => self.rx.recv().map_err(|_| ()),
+                None => rx.recv().map_err(|_| ()),
                 Some(stop) => loop {
-                    match self.rx.recv_timeout(std::time::Duration::from_millis(50)) {
+                    match rx.recv_timeout(std::time::Duration::from_millis(50)) {
                         Ok(v) => break Ok(v),
                         Err(std::sync::mpsc::RecvTimeoutError::Disconnected) => break Err(()),
                         Err(std::sync::mpsc::RecvTimeoutError::Timeout) => {

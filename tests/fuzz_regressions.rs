@@ -1,0 +1,122 @@
+//! Inputs the fuzzers found, kept as regression tests (one test binary, one
+//! test at a time, so that the thread count below is this test's own).
+//!
+//! `containers-thread-outlives-filter`: a truncated gzip read with two
+//! jobs. The inflate thread was detached and could outlive `filter()`
+//! (LeakSanitizer reported its handle). It is now joined.
+
+use ctsel::stream::{filter, Event, Flow, Options, Source};
+use ctsel::{parse_str, validate, Program};
+use std::io::Write;
+use std::sync::Arc;
+
+fn threads() -> usize {
+    let status = std::fs::read_to_string("/proc/self/status").unwrap_or_default();
+    status
+        .lines()
+        .find_map(|l| l.strip_prefix("Threads:"))
+        .and_then(|n| n.trim().parse().ok())
+        .unwrap_or(0)
+}
+
+/// What the `containers` fuzz target does with its input.
+fn run_like_the_fuzzer(data: &[u8]) -> ctsel::stream::Counts {
+    let (&how, body) = data.split_first().unwrap();
+    let mut bytes = body.to_vec();
+    if how & 1 == 1 {
+        let mut e = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::fast());
+        e.write_all(body).unwrap();
+        bytes = e.finish().unwrap();
+        if how & 2 == 2 {
+            let keep = bytes.len() * usize::from(how >> 2) / 64;
+            bytes.truncate(keep);
+        }
+    }
+    let text = std::fs::read_to_string(concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/selectors/put-delete-all-but-one-bucket.json"
+    ))
+    .unwrap();
+    let set = validate(
+        &parse_str("seed", &text, &Default::default()).unwrap(),
+        &Default::default(),
+    )
+    .unwrap()
+    .selectors;
+    let program = Program::new(&set);
+    let options = Options {
+        jobs: 1 + usize::from(how & 4 == 4),
+        chunk: 4096,
+        max_record: 1 << 16,
+        rejects: true,
+        ..Options::default()
+    };
+    filter(
+        &program,
+        &[Source::Memory("fuzz".into(), Arc::from(bytes))],
+        &options,
+        &mut |e: Event<'_>| {
+            let _ = e;
+            Flow::Continue
+        },
+    )
+}
+
+#[test]
+fn no_thread_outlives_the_filter() {
+    let data = std::fs::read(concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/tests/cases/fuzz/containers-thread-outlives-filter"
+    ))
+    .unwrap();
+    assert_eq!(data[0] & 5, 5, "gzip with two jobs");
+    let before = threads();
+    for _ in 0..20 {
+        let counts = run_like_the_fuzzer(&data);
+        assert!(counts.balanced());
+    }
+    assert_eq!(threads(), before, "a thread outlived filter()");
+}
+
+#[test]
+fn no_thread_outlives_a_filter_stopped_early() {
+    // A large gzip whose first record is unparseable: with `strict` the
+    // consumer stops at once while the inflate thread is still busy.
+    let mut body = b"not json\n".to_vec();
+    for i in 0..400_000 {
+        body.extend_from_slice(format!("{{\"eventName\":\"PutObject\",\"n\":{i}}}\n").as_bytes());
+    }
+    let mut e = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::fast());
+    e.write_all(&body).unwrap();
+    let gz: Arc<[u8]> = Arc::from(e.finish().unwrap());
+    let text = std::fs::read_to_string(concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/selectors/put-delete-all-but-one-bucket.json"
+    ))
+    .unwrap();
+    let set = validate(
+        &parse_str("seed", &text, &Default::default()).unwrap(),
+        &Default::default(),
+    )
+    .unwrap()
+    .selectors;
+    let program = Program::new(&set);
+    let options = Options {
+        jobs: 2,
+        strict: true,
+        ..Options::default()
+    };
+    let before = threads();
+    let mut leaked = 0;
+    for _ in 0..10 {
+        let counts = filter(
+            &program,
+            &[Source::Memory("big.gz".into(), gz.clone())],
+            &options,
+            &mut |_| Flow::Continue,
+        );
+        assert_eq!(counts.unparseable, 1);
+        leaked = leaked.max(threads().saturating_sub(before));
+    }
+    assert_eq!(leaked, 0, "an inflate thread outlived filter()");
+}
