@@ -243,6 +243,23 @@ impl FieldSelector {
     pub fn field_name(&self) -> &str {
         self.field.as_ref().map_or("", |f| f.value.as_str())
     }
+
+    /// This field selector as a [`FieldCondition`] on `field`, spans dropped.
+    pub fn to_condition(&self, field: Field) -> FieldCondition {
+        FieldCondition {
+            field,
+            operators: self
+                .operators
+                .iter()
+                .map(|o| {
+                    (
+                        o.operator,
+                        o.values.iter().map(|v| v.value.clone()).collect(),
+                    )
+                })
+                .collect(),
+        }
+    }
 }
 
 /// One operator list of a field selector, e.g. `"Equals": ["Data"]`.

@@ -8,8 +8,7 @@ use super::arn::{advanced_exact_arn, ArnShape};
 use super::{shorten, Cx};
 use crate::diagnostic::{did_you_mean, Diagnostic, Provenance};
 use crate::model::{
-    AdvancedEventSelector, AdvancedSelector, Category, Field, FieldCondition, FieldSelector,
-    Operator, SelectorList,
+    AdvancedEventSelector, AdvancedSelector, Category, Field, FieldSelector, Operator, SelectorList,
 };
 use crate::source::Pointer;
 
@@ -185,22 +184,7 @@ fn selector(
     }
     Some(AdvancedSelector {
         name: sel.name.as_ref().map(|n| n.value.clone()),
-        field_selectors: known
-            .iter()
-            .map(|(_, f, fs)| FieldCondition {
-                field: *f,
-                operators: fs
-                    .operators
-                    .iter()
-                    .map(|o| {
-                        (
-                            o.operator,
-                            o.values.iter().map(|v| v.value.clone()).collect(),
-                        )
-                    })
-                    .collect(),
-            })
-            .collect(),
+        field_selectors: known.iter().map(|(_, f, fs)| fs.to_condition(*f)).collect(),
     })
 }
 

@@ -360,9 +360,7 @@ pub(crate) fn shorten(v: &str) -> String {
 /// or botocore would refuse it. Unknown fields are dropped, an unknown
 /// `ReadWriteType` reads as `All`.
 pub fn lenient(doc: &Document) -> Option<SelectorSet> {
-    use crate::model::{
-        AdvancedSelector, BasicDataResource, BasicSelector, Field, FieldCondition, ReadWriteType,
-    };
+    use crate::model::{AdvancedSelector, BasicDataResource, BasicSelector, Field, ReadWriteType};
     if doc.structural.iter().any(|d| d.severity == Severity::Error) {
         return None;
     }
@@ -407,21 +405,7 @@ pub fn lenient(doc: &Document) -> Option<SelectorSet> {
                     field_selectors: s
                         .field_selectors()
                         .iter()
-                        .filter_map(|f| {
-                            Some(FieldCondition {
-                                field: Field::from_api(f.field_name())?,
-                                operators: f
-                                    .operators
-                                    .iter()
-                                    .map(|o| {
-                                        (
-                                            o.operator,
-                                            o.values.iter().map(|v| v.value.clone()).collect(),
-                                        )
-                                    })
-                                    .collect(),
-                            })
-                        })
+                        .filter_map(|f| Some(f.to_condition(Field::from_api(f.field_name())?)))
                         .collect(),
                 })
                 .collect(),
