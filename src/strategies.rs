@@ -1,4 +1,4 @@
-//! Public [proptest] strategies for selectors (and, in [`records`], for
+//! Public [proptest](mod@proptest) strategies for selectors (and, in [`records`], for
 //! CloudTrail records aimed at them), so that users can test their own
 //! configurations the way ctsel tests itself.
 //!
