@@ -217,16 +217,19 @@ struct Piece {
     error: Option<String>,
 }
 
+/// What part of a source a job reads.
 #[derive(Clone, Debug)]
-enum Span {
+enum Extent {
+    /// All of it (any container, compressed or not).
     Whole,
+    /// The lines starting in this byte range of a plain NDJSON file.
     Range(u64, u64),
 }
 
 #[derive(Clone, Debug)]
 struct Job {
     source: usize,
-    span: Span,
+    extent: Extent,
 }
 
 /// Reads a source and counts bytes for progress.
@@ -285,7 +288,7 @@ fn plan(sources: &[Source], options: &Options) -> Vec<Job> {
     for (i, s) in sources.iter().enumerate() {
         let whole = Job {
             source: i,
-            span: Span::Whole,
+            extent: Extent::Whole,
         };
         let Source::File(p) = s else {
             jobs.push(whole);
@@ -310,7 +313,7 @@ fn plan(sources: &[Source], options: &Options) -> Vec<Job> {
             let end = (start + step).min(size);
             jobs.push(Job {
                 source: i,
-                span: Span::Range(start, end),
+                extent: Extent::Range(start, end),
             });
             start = end;
         }
@@ -490,9 +493,9 @@ fn run_job(
         send,
         stopped: false,
     };
-    match &job.span {
-        Span::Whole => w.whole(reader),
-        Span::Range(start, end) => w.range(source, *start, *end),
+    match &job.extent {
+        Extent::Whole => w.whole(reader),
+        Extent::Range(start, end) => w.range(source, *start, *end),
     }
 }
 
