@@ -884,3 +884,26 @@ fn a_million_values_are_rejected_at_the_501st() {
         ),
     );
 }
+
+#[test]
+fn a2_no_limit_on_the_number_of_advanced_selectors() {
+    // The User Guide puts 16 advanced selectors in one call; only the
+    // 500-value total bounds them (its failing side is A1).
+    let many: Vec<String> = (0..100)
+        .map(|i| format!(r#"{{"Name":"s{i}","FieldSelectors":[{MGMT}]}}"#))
+        .collect();
+    accepts(&format!("[{}]", many.join(",")));
+    let too_many: Vec<String> = (0..501)
+        .map(|i| format!(r#"{{"Name":"s{i}","FieldSelectors":[{MGMT}]}}"#))
+        .collect();
+    rejects(
+        &format!("[{}]", too_many.join(",")),
+        (
+            "A1",
+            IEE,
+            "There are too many filters applied. The maximum allowed number of filters is 500.",
+            "/500/FieldSelectors/0/Equals/0",
+            Verbatim,
+        ),
+    );
+}
