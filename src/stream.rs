@@ -427,11 +427,12 @@ pub fn filter(
         .unzip();
     let next = AtomicUsize::new(0);
     std::thread::scope(|scope| {
+        let mut threads = Vec::new();
         for _ in 0..options.jobs.min(jobs.len()).max(1) {
             let senders = &senders;
             let jobs = &jobs;
             let next = &next;
-            scope.spawn(move || loop {
+            threads.push(scope.spawn(move || loop {
                 let k = next.fetch_add(1, Ordering::Relaxed);
                 let Some(job) = jobs.get(k) else { return };
                 let tx = senders[k].lock().ok().and_then(|mut t| t.take());
@@ -439,7 +440,7 @@ pub fn filter(
                 run_job(program, sources, job, options, &mut |piece| {
                     tx.send(piece).is_ok()
                 });
-            });
+            }));
         }
         for (job, rx) in jobs.iter().zip(receivers) {
             let mut stop = false;
@@ -454,8 +455,13 @@ pub fn filter(
                 break;
             }
         }
-        // Receivers of unfinished jobs are dropped here, so their senders
-        // fail and the threads end.
+        // Receivers of unfinished jobs are dropped by now, so their senders
+        // fail and the threads end. Joining each thread (a native join)
+        // also waits for its thread-local destructors: the scope alone
+        // waits only for the closures, and no thread may outlive `filter`.
+        for t in threads {
+            let _ = t.join();
+        }
     });
     total
 }

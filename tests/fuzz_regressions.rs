@@ -4,6 +4,12 @@
 //! `containers-thread-outlives-filter`: a truncated gzip read with two
 //! jobs. The inflate thread was detached and could outlive `filter()`
 //! (LeakSanitizer reported its handle). It is now joined.
+//!
+//! `containers-scoped-thread-lingers`: the same path; LeakSanitizer then
+//! reported a worker's thread-local channel context: `thread::scope` waits
+//! for the workers' closures, not for their threads' exit, so thread-local
+//! destructors could still run after `filter()` returned. The workers are
+//! now joined natively.
 
 use ctsel::stream::{filter, Event, Flow, Options, Source};
 use ctsel::{parse_str, validate, Program};
