@@ -107,13 +107,20 @@ pub trait Sink<'a> {
 /// # Errors
 /// Returns where and why the record is not a JSON object.
 pub fn scan<'a>(bytes: &'a [u8], sink: &mut impl Sink<'a>) -> Result<(), ScanError> {
-    if let Err(e) = std::str::from_utf8(bytes) {
-        return Err(ScanError {
-            offset: e.valid_up_to(),
-            message: "invalid UTF-8",
-        });
-    }
-    let mut s = Scanner { b: bytes, i: 0 };
+    let text = match std::str::from_utf8(bytes) {
+        Ok(t) => t,
+        Err(e) => {
+            return Err(ScanError {
+                offset: e.valid_up_to(),
+                message: "invalid UTF-8",
+            })
+        }
+    };
+    let mut s = Scanner {
+        b: bytes,
+        i: 0,
+        text: Some(text),
+    };
     s.ws();
     if s.peek() != Some(b'{') {
         return Err(s.err("not a JSON object"));
@@ -131,12 +138,15 @@ pub fn scan<'a>(bytes: &'a [u8], sink: &mut impl Sink<'a>) -> Result<(), ScanErr
 struct Scanner<'a> {
     b: &'a [u8],
     i: usize,
+    /// The record as text when it was checked to be UTF-8 as a whole:
+    /// strings are then sliced from it instead of being checked again.
+    text: Option<&'a str>,
 }
 
 /// Reads the string starting at `b[i]` (a quote), checking its escapes and
 /// UTF-8; returns it and the index after its closing quote.
 pub(crate) fn string_at(b: &[u8], i: usize) -> Result<(Cow<'_, str>, usize), ScanError> {
-    let mut s = Scanner { b, i };
+    let mut s = Scanner { b, i, text: None };
     let v = s.string()?;
     Ok((v, s.i))
 }
@@ -439,25 +449,34 @@ impl<'a> Scanner<'a> {
     fn string(&mut self) -> Result<Cow<'a, str>, ScanError> {
         let start = self.i + 1;
         let escaped = self.string_end()?;
-        let raw = &self.b[start..self.i - 1];
-        let utf8 = |bytes: &'a [u8], at: usize| {
-            std::str::from_utf8(bytes).map_err(|e| ScanError {
-                offset: at + e.valid_up_to(),
+        let raw_end = self.i - 1;
+        let text = self.text;
+        let b = self.b;
+        // A slice between quotes and backslashes lies on character
+        // boundaries, so slicing checked text needs no second check.
+        let utf8 = move |from: usize, to: usize| -> Result<&'a str, ScanError> {
+            let bad = |offset| ScanError {
+                offset,
                 message: "invalid UTF-8",
-            })
+            };
+            match text {
+                Some(t) => t.get(from..to).ok_or_else(|| bad(from)),
+                None => std::str::from_utf8(&b[from..to]).map_err(|e| bad(from + e.valid_up_to())),
+            }
         };
         if !escaped {
-            return utf8(raw, start).map(Cow::Borrowed);
+            return utf8(start, raw_end).map(Cow::Borrowed);
         }
-        let mut out = String::with_capacity(raw.len());
+        let mut out = String::with_capacity(raw_end - start);
         let mut sub = Scanner {
             b: self.b,
             i: start,
+            text: self.text,
         };
         loop {
             let rest = &sub.b[sub.i..];
             let k = memchr::memchr2(b'"', b'\\', rest).unwrap_or(rest.len());
-            out.push_str(utf8(&rest[..k], sub.i)?);
+            out.push_str(utf8(sub.i, sub.i + k)?);
             sub.i += k;
             if sub.peek() != Some(b'\\') {
                 return Ok(Cow::Owned(out));
