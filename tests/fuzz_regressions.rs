@@ -16,6 +16,22 @@ use ctsel::{parse_str, validate, Program};
 use std::io::Write;
 use std::sync::Arc;
 
+/// The program of the seed selector, as the fuzz target uses it.
+fn seed_program() -> Program {
+    let text = std::fs::read_to_string(concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/selectors/put-delete-all-but-one-bucket.json"
+    ))
+    .unwrap();
+    let set = validate(
+        &parse_str("seed", &text, &Default::default()).unwrap(),
+        &Default::default(),
+    )
+    .unwrap()
+    .selectors;
+    Program::new(&set)
+}
+
 fn threads() -> usize {
     let status = std::fs::read_to_string("/proc/self/status").unwrap_or_default();
     status

@@ -17,7 +17,7 @@
 //! early may be counted `not_logged` instead of `unparseable`; with
 //! [`Mode::Validate`] every record takes the validating scanner.
 
-use super::scan::{string_at, top_key, Key, ScanError};
+use super::scan::{string_at, top_key, Key, ResourceSlots, ScanError};
 use super::skip::{rest_of_line, skip_container_in_line};
 use super::view::{normalise, RecordView};
 use super::Scalar;
@@ -490,30 +490,18 @@ fn resources(c: &mut Cursor<'_>, run: &mut Run<'_>) -> Fast<()> {
     loop {
         c.ws();
         if c.peek() == Some(b'{') {
-            let mut type_: Option<Option<Cow<'_, str>>> = None;
-            let mut arn: Option<Option<Cow<'_, str>>> = None;
-            let mut prefix: Option<Option<Cow<'_, str>>> = None;
+            let mut slots = ResourceSlots::default();
             c.members(|c, key| {
-                let slot = match key {
-                    b"type" => &mut type_,
-                    b"ARN" => &mut arn,
-                    b"ARNPrefix" => &mut prefix,
-                    _ => {
-                        c.skip()?;
-                        return Ok(false);
-                    }
-                };
-                let v = match c.scalar()? {
-                    Scalar::Str(s) => Some(s),
-                    _ => None,
-                };
-                if slot.is_none() {
-                    *slot = Some(v);
+                if ResourceSlots::reads(key) {
+                    let v = c.scalar()?;
+                    slots.set(key, v);
+                } else {
+                    c.skip()?;
                 }
                 Ok(false)
             })?;
-            let arn = arn.flatten().or(prefix.flatten());
-            run.resource(type_.flatten().as_deref(), arn.as_deref());
+            let (type_, arn) = slots.finish();
+            run.resource(type_.as_deref(), arn.as_deref());
         } else {
             c.skip()?;
         }

@@ -88,6 +88,46 @@ pub enum Scalar<'a> {
     Other,
 }
 
+/// The members of a `resources` element the engine reads. The first
+/// occurrence of each counts; a value that is not a string is absent.
+#[derive(Default)]
+pub(crate) struct ResourceSlots<'a> {
+    type_: Option<Option<Cow<'a, str>>>,
+    arn: Option<Option<Cow<'a, str>>>,
+    prefix: Option<Option<Cow<'a, str>>>,
+}
+
+impl<'a> ResourceSlots<'a> {
+    /// True for `type`, `ARN` and `ARNPrefix`.
+    pub(crate) fn reads(key: &[u8]) -> bool {
+        matches!(key, b"type" | b"ARN" | b"ARNPrefix")
+    }
+
+    /// Records a member's value, unless an earlier occurrence did.
+    pub(crate) fn set(&mut self, key: &[u8], value: Scalar<'a>) {
+        let slot = match key {
+            b"type" => &mut self.type_,
+            b"ARN" => &mut self.arn,
+            b"ARNPrefix" => &mut self.prefix,
+            _ => return,
+        };
+        if slot.is_none() {
+            *slot = Some(match value {
+                Scalar::Str(v) => Some(v),
+                _ => None,
+            });
+        }
+    }
+
+    /// The element's type, and its ARN: `ARN`, else `ARNPrefix` (spec U17).
+    pub(crate) fn finish(self) -> (Option<Cow<'a, str>>, Option<Cow<'a, str>>) {
+        (
+            self.type_.flatten(),
+            self.arn.flatten().or(self.prefix.flatten()),
+        )
+    }
+}
+
 /// Receives what the scanner finds, in record order.
 pub trait Sink<'a> {
     /// A top-level member of interest (every occurrence; the sink decides
@@ -262,30 +302,18 @@ impl<'a> Scanner<'a> {
             if s.peek() != Some(b'{') {
                 return s.skip(depth);
             }
-            let mut type_: Option<Option<Cow<'a, str>>> = None;
-            let mut arn: Option<Option<Cow<'a, str>>> = None;
-            let mut prefix: Option<Option<Cow<'a, str>>> = None;
+            let mut slots = ResourceSlots::default();
             s.object(depth, |s, key, depth| {
-                let slot = match key.as_ref() {
-                    "type" => &mut type_,
-                    "ARN" => &mut arn,
-                    "ARNPrefix" => &mut prefix,
-                    _ => {
-                        s.skip(depth)?;
-                        return Ok(false);
-                    }
-                };
-                let v = match s.scalar_value(depth)? {
-                    Scalar::Str(v) => Some(v),
-                    _ => None,
-                };
-                if slot.is_none() {
-                    *slot = Some(v);
+                if ResourceSlots::reads(key.as_bytes()) {
+                    let v = s.scalar_value(depth)?;
+                    slots.set(key.as_bytes(), v);
+                } else {
+                    s.skip(depth)?;
                 }
                 Ok(false)
             })?;
-            let arn = arn.flatten().or(prefix.flatten());
-            sink.resource(type_.flatten(), arn);
+            let (type_, arn) = slots.finish();
+            sink.resource(type_, arn);
             Ok(())
         })
     }
@@ -384,37 +412,15 @@ impl<'a> Scanner<'a> {
     }
 
     fn number_grammar(&mut self) -> Result<(), ScanError> {
-        if self.peek() == Some(b'-') {
-            self.i += 1;
-        }
-        match self.peek() {
-            Some(b'0') => self.i += 1,
-            Some(b'1'..=b'9') => self.digits(),
-            _ => return Err(self.err("invalid number")),
-        }
-        if self.peek() == Some(b'.') {
-            self.i += 1;
-            if !matches!(self.peek(), Some(b'0'..=b'9')) {
-                return Err(self.err("invalid number"));
+        match crate::parse::json::number_end(self.b, self.i) {
+            Ok(end) => {
+                self.i = end;
+                Ok(())
             }
-            self.digits();
-        }
-        if let Some(b'e' | b'E') = self.peek() {
-            self.i += 1;
-            if let Some(b'+' | b'-') = self.peek() {
-                self.i += 1;
+            Err((at, _)) => {
+                self.i = at;
+                Err(self.err("invalid number"))
             }
-            if !matches!(self.peek(), Some(b'0'..=b'9')) {
-                return Err(self.err("invalid number"));
-            }
-            self.digits();
-        }
-        Ok(())
-    }
-
-    fn digits(&mut self) {
-        while let Some(b'0'..=b'9') = self.peek() {
-            self.i += 1;
         }
     }
 
@@ -487,58 +493,29 @@ impl<'a> Scanner<'a> {
 
     /// Reads one escape at `self.i` (a backslash), appending it to `out`.
     fn escape(&mut self, out: Option<&mut String>) -> Result<(), ScanError> {
+        use crate::parse::json::{simple_escape, unicode_escape};
         let c = match self.b.get(self.i + 1) {
-            Some(b'"') => '"',
-            Some(b'\\') => '\\',
-            Some(b'/') => '/',
-            Some(b'b') => '\u{8}',
-            Some(b'f') => '\u{c}',
-            Some(b'n') => '\n',
-            Some(b'r') => '\r',
-            Some(b't') => '\t',
             Some(b'u') => {
-                let hi = self.hex4(self.i + 2)?;
-                self.i += 6;
-                let c = if (0xD800..0xDC00).contains(&hi) {
-                    if self.b.get(self.i..self.i + 2) != Some(b"\\u") {
-                        return Err(self.err("lone surrogate in \\u escape"));
-                    }
-                    let lo = self.hex4(self.i + 2)?;
-                    if !(0xDC00..0xE000).contains(&lo) {
-                        return Err(self.err("lone surrogate in \\u escape"));
-                    }
-                    self.i += 6;
-                    char::from_u32(0x10000 + ((hi - 0xD800) << 10) + (lo - 0xDC00))
-                } else if (0xDC00..0xE000).contains(&hi) {
-                    return Err(self.err("lone surrogate in \\u escape"));
-                } else {
-                    char::from_u32(hi)
-                };
-                if let (Some(out), Some(c)) = (out, c) {
-                    out.push(c);
-                }
-                return Ok(());
+                let (c, next) =
+                    unicode_escape(self.b, self.i).map_err(|(offset, _)| ScanError {
+                        offset,
+                        message: "invalid \\u escape",
+                    })?;
+                // serde_json rejects lone surrogates; so must we.
+                let c = c.ok_or_else(|| self.err("lone surrogate in \\u escape"))?;
+                self.i = next;
+                c
             }
-            _ => return Err(self.err("invalid escape")),
+            Some(&x) => {
+                let c = simple_escape(x).ok_or_else(|| self.err("invalid escape"))?;
+                self.i += 2;
+                c
+            }
+            None => return Err(self.err("invalid escape")),
         };
-        self.i += 2;
         if let Some(out) = out {
             out.push(c);
         }
         Ok(())
-    }
-
-    fn hex4(&self, at: usize) -> Result<u32, ScanError> {
-        let Some(h) = self.b.get(at..at + 4) else {
-            return Err(self.err("invalid \\u escape"));
-        };
-        let mut v = 0;
-        for &d in h {
-            v = v * 16
-                + (d as char)
-                    .to_digit(16)
-                    .ok_or_else(|| self.err("invalid \\u escape"))?;
-        }
-        Ok(v)
     }
 }

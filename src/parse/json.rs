@@ -220,40 +220,13 @@ impl Parser<'_> {
 
     fn number(&mut self) -> Result<Value, JsonError> {
         let start = self.i;
-        if self.peek() == Some(b'-') {
-            self.i += 1;
-        }
-        match self.peek() {
-            Some(b'0') => self.i += 1,
-            Some(b'1'..=b'9') => self.digits(),
-            _ => return Err(self.err("expected a digit")),
-        }
-        if self.peek() == Some(b'.') {
-            self.i += 1;
-            if !matches!(self.peek(), Some(b'0'..=b'9')) {
-                return Err(self.err("expected a digit after `.`"));
-            }
-            self.digits();
-        }
-        if let Some(b'e' | b'E') = self.peek() {
-            self.i += 1;
-            if let Some(b'+' | b'-') = self.peek() {
-                self.i += 1;
-            }
-            if !matches!(self.peek(), Some(b'0'..=b'9')) {
-                return Err(self.err("expected a digit in the exponent"));
-            }
-            self.digits();
-        }
+        self.i = number_end(self.s, start).map_err(|(at, message)| JsonError {
+            offset: at,
+            message: message.to_string(),
+        })?;
         // The slice is ASCII digits and signs, so it is valid UTF-8.
         let text = String::from_utf8_lossy(&self.s[start..self.i]).into_owned();
         Ok(Value::Number(text))
-    }
-
-    fn digits(&mut self) {
-        while let Some(b'0'..=b'9') = self.peek() {
-            self.i += 1;
-        }
     }
 
     fn string(&mut self) -> Result<String, JsonError> {
@@ -286,67 +259,120 @@ impl Parser<'_> {
 
     fn escape(&mut self, out: &mut String) -> Result<(), JsonError> {
         let at = self.i;
-        self.i += 1;
-        let c = match self.peek() {
-            Some(b'"') => '"',
-            Some(b'\\') => '\\',
-            Some(b'/') => '/',
-            Some(b'b') => '\u{8}',
-            Some(b'f') => '\u{c}',
-            Some(b'n') => '\n',
-            Some(b'r') => '\r',
-            Some(b't') => '\t',
+        match self.s.get(at + 1) {
             Some(b'u') => {
-                self.i += 1;
-                let hi = self.hex4()?;
-                let c = if (0xD800..0xDC00).contains(&hi) {
-                    if self.s[self.i..].starts_with(b"\\u") {
-                        let save = self.i;
-                        self.i += 2;
-                        let lo = self.hex4()?;
-                        if (0xDC00..0xE000).contains(&lo) {
-                            char::from_u32(0x10000 + ((hi - 0xD800) << 10) + (lo - 0xDC00))
-                        } else {
-                            self.i = save;
-                            None
-                        }
-                    } else {
-                        None
-                    }
-                } else {
-                    char::from_u32(hi)
-                };
-                let c = c.unwrap_or_else(|| {
+                let (c, next) =
+                    unicode_escape(self.s, at).map_err(|(offset, message)| JsonError {
+                        offset,
+                        message: message.to_string(),
+                    })?;
+                self.i = next;
+                out.push(c.unwrap_or_else(|| {
                     self.notes.push(JsonNote {
-                        span: Span::new(at, self.i),
+                        span: Span::new(at, next),
                         message: "lone surrogate escape replaced by U+FFFD".to_string(),
                     });
                     '\u{FFFD}'
-                });
-                out.push(c);
-                return Ok(());
+                }));
+                Ok(())
             }
-            _ => return Err(self.err("invalid escape sequence")),
-        };
-        self.i += 1;
-        out.push(c);
-        Ok(())
-    }
-
-    fn hex4(&mut self) -> Result<u32, JsonError> {
-        let Some(h) = self.s.get(self.i..self.i + 4) else {
-            return Err(self.err("expected four hex digits after \\u"));
-        };
-        let mut v = 0u32;
-        for &b in h {
-            let d = (b as char)
-                .to_digit(16)
-                .ok_or_else(|| self.err("expected four hex digits after \\u"))?;
-            v = v * 16 + d;
+            Some(&x) if simple_escape(x).is_some() => {
+                out.extend(simple_escape(x));
+                self.i += 2;
+                Ok(())
+            }
+            _ => {
+                self.i += 1;
+                Err(self.err("invalid escape sequence"))
+            }
         }
-        self.i += 4;
-        Ok(v)
     }
+}
+
+/// The character a one-character escape `\x` stands for.
+pub(crate) fn simple_escape(x: u8) -> Option<char> {
+    Some(match x {
+        b'"' => '"',
+        b'\\' => '\\',
+        b'/' => '/',
+        b'b' => '\u{8}',
+        b'f' => '\u{c}',
+        b'n' => '\n',
+        b'r' => '\r',
+        b't' => '\t',
+        _ => return None,
+    })
+}
+
+fn hex4_at(b: &[u8], at: usize) -> Result<u32, (usize, &'static str)> {
+    let bad = (at, "expected four hex digits after \\u");
+    let h = b.get(at..at + 4).ok_or(bad)?;
+    h.iter().try_fold(0u32, |v, &d| {
+        Ok(v * 16 + (d as char).to_digit(16).ok_or(bad)?)
+    })
+}
+
+/// Decodes the `\uXXXX` escape whose backslash is `b[i]`, taking the next
+/// `\uXXXX` too when the first is a high surrogate and the next a low one.
+/// Returns the character (`None` for a lone surrogate: the callers differ on
+/// what to do) and the index after what was read.
+///
+/// # Errors
+/// The offset and a message when hex digits are missing.
+pub(crate) fn unicode_escape(
+    b: &[u8],
+    i: usize,
+) -> Result<(Option<char>, usize), (usize, &'static str)> {
+    let hi = hex4_at(b, i + 2)?;
+    let next = i + 6;
+    if (0xD800..0xDC00).contains(&hi) && b.get(next..next + 2) == Some(b"\\u") {
+        let lo = hex4_at(b, next + 2)?;
+        if (0xDC00..0xE000).contains(&lo) {
+            return Ok((
+                char::from_u32(0x10000 + ((hi - 0xD800) << 10) + (lo - 0xDC00)),
+                next + 6,
+            ));
+        }
+    }
+    Ok((char::from_u32(hi), next))
+}
+
+/// Where the JSON number starting at `b[i]` ends (RFC 8259 grammar).
+///
+/// # Errors
+/// The offset of the first byte that breaks the grammar, and why.
+pub(crate) fn number_end(b: &[u8], mut i: usize) -> Result<usize, (usize, &'static str)> {
+    let digits = |mut i: usize| {
+        while let Some(b'0'..=b'9') = b.get(i) {
+            i += 1;
+        }
+        i
+    };
+    if b.get(i) == Some(&b'-') {
+        i += 1;
+    }
+    i = match b.get(i) {
+        Some(b'0') => i + 1,
+        Some(b'1'..=b'9') => digits(i),
+        _ => return Err((i, "expected a digit")),
+    };
+    if b.get(i) == Some(&b'.') {
+        if !matches!(b.get(i + 1), Some(b'0'..=b'9')) {
+            return Err((i + 1, "expected a digit after `.`"));
+        }
+        i = digits(i + 1);
+    }
+    if let Some(b'e' | b'E') = b.get(i) {
+        i += 1;
+        if let Some(b'+' | b'-') = b.get(i) {
+            i += 1;
+        }
+        if !matches!(b.get(i), Some(b'0'..=b'9')) {
+            return Err((i, "expected a digit in the exponent"));
+        }
+        i = digits(i);
+    }
+    Ok(i)
 }
 
 #[cfg(test)]
