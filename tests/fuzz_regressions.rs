@@ -54,18 +54,7 @@ fn run_like_the_fuzzer(data: &[u8]) -> ctsel::stream::Counts {
             bytes.truncate(keep);
         }
     }
-    let text = std::fs::read_to_string(concat!(
-        env!("CARGO_MANIFEST_DIR"),
-        "/selectors/put-delete-all-but-one-bucket.json"
-    ))
-    .unwrap();
-    let set = validate(
-        &parse_str("seed", &text, &Default::default()).unwrap(),
-        &Default::default(),
-    )
-    .unwrap()
-    .selectors;
-    let program = Program::new(&set);
+    let program = seed_program();
     let options = Options {
         jobs: 1 + usize::from(how & 4 == 4),
         chunk: 4096,
@@ -111,18 +100,7 @@ fn no_thread_outlives_a_filter_stopped_early() {
     let mut e = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::fast());
     e.write_all(&body).unwrap();
     let gz: Arc<[u8]> = Arc::from(e.finish().unwrap());
-    let text = std::fs::read_to_string(concat!(
-        env!("CARGO_MANIFEST_DIR"),
-        "/selectors/put-delete-all-but-one-bucket.json"
-    ))
-    .unwrap();
-    let set = validate(
-        &parse_str("seed", &text, &Default::default()).unwrap(),
-        &Default::default(),
-    )
-    .unwrap()
-    .selectors;
-    let program = Program::new(&set);
+    let program = seed_program();
     let options = Options {
         jobs: 2,
         strict: true,
