@@ -183,37 +183,43 @@ mod x86 {
         }
     }
 
-    /// Masks of `\n`, `\\` and `I` (in `newline`, `backslash`, `open`).
+    /// Masks of `\n`, `\\` and the `I`s that may start `Insight` (in
+    /// `newline`, `backslash`, `open`).
+    ///
+    /// `open` marks only an `I` followed by `n` (or in the last byte, whose
+    /// successor is in the next block): a lone `I` is common in CloudTrail
+    /// (`accountId`, `IAMUser`) and would send half the blocks down the
+    /// slow path, while `In` is rare.
     ///
     /// # Safety
     /// The caller must run with AVX2 enabled.
     #[inline(always)]
     unsafe fn rest_masks_avx2(block: &[u8; 64]) -> Masks {
         let mut m = Masks::default();
-        // SAFETY (whole body): AVX2 is enabled by the caller; loads read 32
-        // bytes at offsets 0 and 32 of a 64-byte array.
+        let last_i = block[63] == b'I';
+        // SAFETY (whole body): AVX2 is enabled by the caller; every load
+        // reads 32 bytes at an offset of at most 32 into a 64-byte array.
         unsafe {
             let nl = _mm256_set1_epi8(b'\n' as i8);
             let bs = _mm256_set1_epi8(b'\\' as i8);
             let i = _mm256_set1_epi8(b'I' as i8);
-            let a = _mm256_loadu_si256(block.as_ptr() as *const __m256i);
-            let b = _mm256_loadu_si256(block.as_ptr().add(32) as *const __m256i);
-            let (an, ab, ai) = (
-                _mm256_cmpeq_epi8(a, nl),
-                _mm256_cmpeq_epi8(a, bs),
-                _mm256_cmpeq_epi8(a, i),
-            );
-            let (bn, bb, bi) = (
-                _mm256_cmpeq_epi8(b, nl),
-                _mm256_cmpeq_epi8(b, bs),
-                _mm256_cmpeq_epi8(b, i),
-            );
+            let n = _mm256_set1_epi8(b'n' as i8);
+            let p = block.as_ptr();
+            let a = _mm256_loadu_si256(p as *const __m256i);
+            let a1 = _mm256_loadu_si256(p.add(1) as *const __m256i);
+            let b0 = _mm256_loadu_si256(p.add(31) as *const __m256i);
+            let b = _mm256_loadu_si256(p.add(32) as *const __m256i);
+            let (an, ab) = (_mm256_cmpeq_epi8(a, nl), _mm256_cmpeq_epi8(a, bs));
+            let (bn, bb) = (_mm256_cmpeq_epi8(b, nl), _mm256_cmpeq_epi8(b, bs));
+            // Bit k: an `I` at k (k < 32), at 31 + k (second half).
+            let ai = _mm256_and_si256(_mm256_cmpeq_epi8(a, i), _mm256_cmpeq_epi8(a1, n));
+            let bi = _mm256_and_si256(_mm256_cmpeq_epi8(b0, i), _mm256_cmpeq_epi8(b, n));
             let any = _mm256_or_si256(
                 _mm256_or_si256(_mm256_or_si256(an, ab), _mm256_or_si256(ai, bn)),
                 _mm256_or_si256(bb, bi),
             );
-            // Most blocks hold none of the three bytes: one test settles them.
-            if _mm256_testz_si256(any, any) == 1 {
+            // Most blocks hold none of them: one test settles them.
+            if _mm256_testz_si256(any, any) == 1 && !last_i {
                 return m;
             }
             let mask = |lo: __m256i, hi: __m256i| {
@@ -222,7 +228,9 @@ mod x86 {
             };
             m.newline = mask(an, bn);
             m.backslash = mask(ab, bb);
-            m.open = mask(ai, bi);
+            m.open = (_mm256_movemask_epi8(ai) as u32 as u64)
+                | ((_mm256_movemask_epi8(bi) as u32 as u64) << 31)
+                | (u64::from(last_i) << 63);
         }
         m
     }
@@ -558,6 +566,46 @@ mod tests {
         let s = b"x\"eventCategory\":\"Insight\"}";
         assert_eq!(rest_of_line(s, 0), (s.len(), true));
         assert_eq!(rest_of_line(b"Inside", 0), (6, false));
+    }
+
+    /// The naive answer `rest_of_line` must give.
+    fn rest_of_line_naive(buf: &[u8], from: usize) -> (usize, bool) {
+        let end = buf[from..]
+            .iter()
+            .position(|&b| b == b'\n')
+            .map_or(buf.len(), |k| from + k);
+        let rest = &buf[from..end];
+        let suspicious = rest.contains(&b'\\') || rest.windows(7).any(|w| w == b"Insight");
+        (end, suspicious)
+    }
+
+    #[test]
+    fn rest_of_line_finds_insight_at_every_offset() {
+        // Decoys a lone-`I` or `In` test would trip over, then `Insight`
+        // at every offset across two block boundaries, with and without a
+        // line break before or after it.
+        for at in 0..140 {
+            let mut line = b"IAMUser accountId Inside I".repeat(6);
+            line.truncate(at.max(1) - 1);
+            line.resize(at, b'x');
+            line.extend_from_slice(b"Insight");
+            line.extend_from_slice(&[b'y'; 70]);
+            for nl in [None, Some(at / 2), Some(at + 3), Some(at + 7)] {
+                let mut buf = line.clone();
+                if let Some(k) = nl {
+                    buf[k] = b'\n';
+                }
+                for from in [0, at / 3, at] {
+                    assert_eq!(
+                        rest_of_line(&buf, from),
+                        rest_of_line_naive(&buf, from),
+                        "at {at}, newline {nl:?}, from {from}"
+                    );
+                }
+            }
+        }
+        let decoys = b"IAMUser accountId Inside I In".repeat(10);
+        assert_eq!(rest_of_line(&decoys, 0), (decoys.len(), false));
     }
 
     #[test]
