@@ -424,11 +424,28 @@ fn stats_human_output_and_cost() {
     let v: Value = serde_json::from_slice(&out.stdout).unwrap();
     assert_eq!(v["billed_events"], 1);
     assert!((v["estimated_cost_usd"].as_f64().unwrap() - 0.000001).abs() < 1e-12);
-    ctsel()
-        .args(["stats", "-s", SEED, "--compare", FOUR, "-"])
-        .write_stdin(input)
-        .assert()
-        .code(2);
+    // Standard input is read once and counted under both selector files,
+    // exactly as the same bytes in a file are.
+    let compare = |args: &[&str], stdin: Option<&str>| {
+        let mut c = ctsel();
+        c.args(["stats", "--format", "json", "-s", SEED, "--compare", FOUR]);
+        c.args(args);
+        if let Some(s) = stdin {
+            c.write_stdin(s);
+        }
+        let out = c.output().unwrap();
+        assert_eq!(out.status.code(), Some(0), "{args:?}");
+        serde_json::from_slice::<Value>(&out.stdout).unwrap()
+    };
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("two.ndjson");
+    std::fs::write(&file, input).unwrap();
+    let from_stdin = compare(&["-"], Some(input));
+    let from_file = compare(&[file.to_str().unwrap()], None);
+    assert_eq!(from_stdin, from_file);
+    assert_eq!(from_stdin["records"], 2);
+    assert_eq!(from_stdin["logged"], 1);
+    assert_eq!(from_stdin["compare"]["records"], 2);
 }
 
 // ---- diff ----

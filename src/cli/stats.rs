@@ -109,6 +109,12 @@ fn human(v: &Value) -> String {
     s
 }
 
+fn spool_stdin() -> std::io::Result<tempfile::NamedTempFile> {
+    let mut f = tempfile::NamedTempFile::new()?;
+    std::io::copy(&mut std::io::stdin().lock(), f.as_file_mut())?;
+    Ok(f)
+}
+
 pub fn run(args: Args) -> u8 {
     let (set, program) = match load(&args.selectors) {
         Ok(p) => p,
@@ -133,10 +139,26 @@ pub fn run(args: Args) -> u8 {
             return 2;
         }
     }
-    if other.is_some() && sources.contains(&Source::Stdin) {
-        eprintln!("ctsel: --compare reads the inputs twice: give files, not standard input");
-        return 2;
-    }
+    // `--compare` reads the inputs twice, and standard input only once:
+    // spool it to a temporary file (deleted on drop), keeping memory bounded.
+    let _spool = if other.is_some() && sources.contains(&Source::Stdin) {
+        match spool_stdin() {
+            Ok(f) => {
+                for s in &mut sources {
+                    if *s == Source::Stdin {
+                        *s = Source::File(f.path().to_path_buf());
+                    }
+                }
+                Some(f)
+            }
+            Err(e) => {
+                eprintln!("ctsel: -: cannot spool standard input for --compare: {e}");
+                return 2;
+            }
+        }
+    } else {
+        None
+    };
     let jobs = args
         .jobs
         .unwrap_or_else(|| std::thread::available_parallelism().map_or(1, |n| n.get()))
