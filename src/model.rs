@@ -186,6 +186,35 @@ impl EventSelector {
             .as_ref()
             .map_or(&[], |d| d.value.as_slice())
     }
+
+    /// This selector with spans dropped. What validation would reject is
+    /// read leniently: an unknown `ReadWriteType` as `All`, a data resource
+    /// without a type is dropped. On a valid selector nothing is lost.
+    pub fn to_selector(&self) -> BasicSelector {
+        BasicSelector {
+            read_write_type: self
+                .read_write_type
+                .as_ref()
+                .and_then(|r| ReadWriteType::from_api(&r.value))
+                .unwrap_or(ReadWriteType::All),
+            include_management_events: self.includes_management_events(),
+            data_resources: self
+                .data_resources()
+                .iter()
+                .filter_map(|d| {
+                    Some(BasicDataResource {
+                        type_: d.type_.as_ref()?.value.clone(),
+                        values: d.values().iter().map(|v| v.value.clone()).collect(),
+                    })
+                })
+                .collect(),
+            exclude_management_event_sources: self
+                .excluded_sources()
+                .iter()
+                .map(|v| v.value.clone())
+                .collect(),
+        }
+    }
 }
 
 /// A basic `DataResource`.
@@ -223,6 +252,20 @@ impl AdvancedEventSelector {
         self.field_selectors
             .as_ref()
             .map_or(&[], |v| v.value.as_slice())
+    }
+
+    /// This selector with spans dropped; field selectors on unknown fields
+    /// (which validation rejects) are dropped. On a valid selector nothing
+    /// is lost.
+    pub fn to_selector(&self) -> AdvancedSelector {
+        AdvancedSelector {
+            name: self.name.as_ref().map(|n| n.value.clone()),
+            field_selectors: self
+                .field_selectors()
+                .iter()
+                .filter_map(|f| Some(f.to_condition(Field::from_api(f.field_name())?)))
+                .collect(),
+        }
     }
 }
 

@@ -34,25 +34,24 @@ pub(super) fn check(
             .with_hint("add a selector with eventCategory Equals [\"Management\"] to keep management events"),
         );
     }
-    let mut out = Vec::with_capacity(list.items.len());
     for (i, sel) in list.items.iter().enumerate() {
-        if let Some(s) = selector(sel, &Pointer::root().index(i), cx) {
-            out.push(s);
-        }
+        selector(sel, &Pointer::root().index(i), cx);
     }
     total_values(list, cx);
-    (!cx.sink.has_errors()).then_some(out)
+    // The set is built only when valid, so the lenient reading loses nothing.
+    (!cx.sink.has_errors()).then(|| {
+        list.items
+            .iter()
+            .map(AdvancedEventSelector::to_selector)
+            .collect()
+    })
 }
 
 fn fs_at(at: &Pointer, j: usize) -> Pointer {
     at.key("FieldSelectors").index(j)
 }
 
-fn selector(
-    sel: &AdvancedEventSelector,
-    at: &Pointer,
-    cx: &mut Cx<'_>,
-) -> Option<AdvancedSelector> {
+fn selector(sel: &AdvancedEventSelector, at: &Pointer, cx: &mut Cx<'_>) {
     let fields = sel.field_selectors();
     if let Some(name) = &sel.name {
         if name.value.chars().count() > MAX_NAME_LEN {
@@ -82,7 +81,9 @@ fn selector(
     }
     // A5/A6: the category decides every later rule, so a selector without a
     // valid one is not checked further (what AWS does then is unobserved).
-    let category = category(fields, at, cx, sel)?;
+    let Some(category) = category(fields, at, cx, sel) else {
+        return;
+    };
     // A7 (§10 R10): unknown names get the same per-category message.
     let mut known: Vec<(usize, Field, &FieldSelector)> = Vec::with_capacity(fields.len());
     for (j, fs) in fields.iter().enumerate() {
@@ -182,10 +183,6 @@ fn selector(
             field_rules(*field, fs, category, resource_type, &fs_at(at, *j), cx);
         }
     }
-    Some(AdvancedSelector {
-        name: sel.name.as_ref().map(|n| n.value.clone()),
-        field_selectors: known.iter().map(|(_, f, fs)| fs.to_condition(*f)).collect(),
-    })
 }
 
 /// A5 (§10 R7, R8) and A6 (§10 R9). Returns the category when valid.

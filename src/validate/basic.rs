@@ -5,7 +5,7 @@
 use super::arn::{basic_value, is_bucket_name, s3_bucket, BasicValue};
 use super::{shorten, Cx};
 use crate::diagnostic::{did_you_mean, Diagnostic, Provenance};
-use crate::model::{BasicDataResource, BasicSelector, EventSelector, ReadWriteType, SelectorList};
+use crate::model::{BasicSelector, EventSelector, ReadWriteType, SelectorList};
 use crate::source::Pointer;
 
 /// Basic selectors per trail (E1).
@@ -45,49 +45,41 @@ pub(super) fn check(
             .with_hint(hint),
         );
     }
-    let mut out = Vec::with_capacity(n);
     for (i, sel) in list.items.iter().enumerate() {
-        out.push(selector(sel, &Pointer::root().index(i), cx));
+        selector(sel, &Pointer::root().index(i), cx);
     }
     total_values(list, cx);
-    (!cx.sink.has_errors()).then_some(out)
+    // The set is built only when valid, so the lenient reading loses nothing.
+    (!cx.sink.has_errors()).then(|| list.items.iter().map(EventSelector::to_selector).collect())
 }
 
-fn selector(sel: &EventSelector, at: &Pointer, cx: &mut Cx<'_>) -> BasicSelector {
-    let mut out = BasicSelector {
-        include_management_events: sel.includes_management_events(),
-        ..BasicSelector::default()
-    };
+fn selector(sel: &EventSelector, at: &Pointer, cx: &mut Cx<'_>) {
     // E2
     if let Some(rwt) = &sel.read_write_type {
-        match ReadWriteType::from_api(&rwt.value) {
-            Some(r) => out.read_write_type = r,
-            None => {
-                let hint = if cx.sink.keeps_errors() {
-                    did_you_mean(&rwt.value, ["ReadOnly", "WriteOnly", "All"])
-                        .map(|s| format!("did you mean `{s}`? ReadWriteType is case-sensitive"))
-                        .or_else(|| Some("ReadWriteType is ReadOnly, WriteOnly or All".to_string()))
-                } else {
-                    None
-                };
-                cx.sink.error(
-                    Diagnostic::service(
-                        "E2",
-                        Provenance::Project,
-                        format!("Value {} for ReadWriteType is invalid.", rwt.value),
-                        at.key("ReadWriteType"),
-                        rwt.span,
-                    )
-                    .with_hint_opt(hint),
-                );
-            }
+        if ReadWriteType::from_api(&rwt.value).is_none() {
+            let hint = if cx.sink.keeps_errors() {
+                did_you_mean(&rwt.value, ["ReadOnly", "WriteOnly", "All"])
+                    .map(|s| format!("did you mean `{s}`? ReadWriteType is case-sensitive"))
+                    .or_else(|| Some("ReadWriteType is ReadOnly, WriteOnly or All".to_string()))
+            } else {
+                None
+            };
+            cx.sink.error(
+                Diagnostic::service(
+                    "E2",
+                    Provenance::Project,
+                    format!("Value {} for ReadWriteType is invalid.", rwt.value),
+                    at.key("ReadWriteType"),
+                    rwt.span,
+                )
+                .with_hint_opt(hint),
+            );
         }
     }
     // E6
     if let Some(ex) = &sel.exclude_management_event_sources {
         for (j, s) in ex.value.iter().enumerate() {
             if EXCLUDABLE_SOURCES.contains(&s.value.as_str()) {
-                out.exclude_management_event_sources.push(s.value.clone());
                 continue;
             }
             let hint = did_you_mean(&s.value, EXCLUDABLE_SOURCES)
@@ -170,7 +162,6 @@ fn selector(sel: &EventSelector, at: &Pointer, cx: &mut Cx<'_>) -> BasicSelector
         }
         let type_ = type_.unwrap_or_default();
         // E4
-        let mut values = Vec::with_capacity(dr.values().len());
         for (k, v) in dr.values().iter().enumerate() {
             match basic_value(type_, &v.value, cx.partition) {
                 Ok(kind) => {
@@ -199,7 +190,6 @@ fn selector(sel: &EventSelector, at: &Pointer, cx: &mut Cx<'_>) -> BasicSelector
                             .with_hint("values match as plain string prefixes; drop the `*`"),
                         );
                     }
-                    values.push(v.value.clone());
                 }
                 Err(reason) => cx.sink.error(
                     Diagnostic::service(
@@ -213,12 +203,7 @@ fn selector(sel: &EventSelector, at: &Pointer, cx: &mut Cx<'_>) -> BasicSelector
                 ),
             }
         }
-        out.data_resources.push(BasicDataResource {
-            type_: type_.to_string(),
-            values,
-        });
     }
-    out
 }
 
 /// E5 (spec §10 R4): the trail-wide count of values, "all" forms excluded.

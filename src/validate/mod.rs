@@ -360,7 +360,6 @@ pub(crate) fn shorten(v: &str) -> String {
 /// or botocore would refuse it. Unknown fields are dropped, an unknown
 /// `ReadWriteType` reads as `All`.
 pub fn lenient(doc: &Document) -> Option<SelectorSet> {
-    use crate::model::{AdvancedSelector, BasicDataResource, BasicSelector, Field, ReadWriteType};
     if doc.structural.iter().any(|d| d.severity == Severity::Error) {
         return None;
     }
@@ -370,29 +369,7 @@ pub fn lenient(doc: &Document) -> Option<SelectorSet> {
                 .as_ref()?
                 .items
                 .iter()
-                .map(|s| BasicSelector {
-                    read_write_type: s
-                        .read_write_type
-                        .as_ref()
-                        .and_then(|r| ReadWriteType::from_api(&r.value))
-                        .unwrap_or(ReadWriteType::All),
-                    include_management_events: s.includes_management_events(),
-                    data_resources: s
-                        .data_resources()
-                        .iter()
-                        .filter_map(|d| {
-                            Some(BasicDataResource {
-                                type_: d.type_.as_ref()?.value.clone(),
-                                values: d.values().iter().map(|v| v.value.clone()).collect(),
-                            })
-                        })
-                        .collect(),
-                    exclude_management_event_sources: s
-                        .excluded_sources()
-                        .iter()
-                        .map(|v| v.value.clone())
-                        .collect(),
-                })
+                .map(|s| s.to_selector())
                 .collect(),
         )),
         SelectorKind::Advanced => Some(SelectorSet::Advanced(
@@ -400,14 +377,7 @@ pub fn lenient(doc: &Document) -> Option<SelectorSet> {
                 .as_ref()?
                 .items
                 .iter()
-                .map(|s| AdvancedSelector {
-                    name: s.name.as_ref().map(|n| n.value.clone()),
-                    field_selectors: s
-                        .field_selectors()
-                        .iter()
-                        .filter_map(|f| Some(f.to_condition(Field::from_api(f.field_name())?)))
-                        .collect(),
-                })
+                .map(|s| s.to_selector())
                 .collect(),
         )),
     }
