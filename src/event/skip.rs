@@ -235,6 +235,80 @@ mod x86 {
         m
     }
 
+    /// AVX-512 classification: one load, each mask straight from a
+    /// compare; inlined into `#[target_feature]` loops only.
+    ///
+    /// # Safety
+    /// The caller must run with AVX-512F and AVX-512BW enabled.
+    #[inline(always)]
+    pub unsafe fn classify_avx512(block: &[u8; 64], open: u8, close: u8) -> Masks {
+        // SAFETY (whole body): the caller guarantees AVX-512F/BW; the load
+        // reads exactly the 64 bytes of `block`, unaligned loads allowed.
+        unsafe {
+            let v = _mm512_loadu_si512(block.as_ptr() as *const __m512i);
+            let eq = |c: u8| _mm512_cmpeq_epi8_mask(v, _mm512_set1_epi8(c as i8));
+            Masks {
+                quote: eq(b'"'),
+                backslash: eq(b'\\'),
+                open: eq(open),
+                close: eq(close),
+                newline: eq(b'\n'),
+            }
+        }
+    }
+
+    #[target_feature(enable = "avx512f,avx512bw,pclmulqdq")]
+    pub fn skip_avx512(
+        buf: &[u8],
+        start: usize,
+        open: u8,
+        close: u8,
+        one_line: bool,
+    ) -> Option<usize> {
+        super::skip_loop_with(
+            buf,
+            start,
+            open,
+            close,
+            one_line,
+            // SAFETY: this function is compiled with AVX-512F/BW enabled,
+            // and is only called after `engine()` detected them.
+            |b, o, c| unsafe { classify_avx512(b, o, c) },
+            // SAFETY: likewise for PCLMULQDQ.
+            |x| unsafe { clmul_prefix_xor(x) },
+        )
+    }
+
+    /// As `rest_masks_avx2`, from one 64-byte compare per byte class.
+    ///
+    /// # Safety
+    /// The caller must run with AVX-512F and AVX-512BW enabled.
+    #[inline(always)]
+    unsafe fn rest_masks_avx512(block: &[u8; 64]) -> Masks {
+        // SAFETY: the caller guarantees AVX-512F/BW; the load reads exactly
+        // the 64 bytes of `block`.
+        unsafe {
+            let v = _mm512_loadu_si512(block.as_ptr() as *const __m512i);
+            let eq = |c: u8| _mm512_cmpeq_epi8_mask(v, _mm512_set1_epi8(c as i8));
+            let i = eq(b'I');
+            // An `I` followed by `n`, or in the last byte (its successor is
+            // in the next block).
+            let starts = i & ((eq(b'n') >> 1) | (1 << 63));
+            Masks {
+                newline: eq(b'\n'),
+                backslash: eq(b'\\'),
+                open: starts,
+                ..Masks::default()
+            }
+        }
+    }
+
+    #[target_feature(enable = "avx512f,avx512bw")]
+    pub fn rest_avx512(buf: &[u8], from: usize) -> (usize, bool) {
+        // SAFETY: as `skip_avx512`.
+        super::rest_loop(buf, from, |b| unsafe { rest_masks_avx512(b) })
+    }
+
     #[target_feature(enable = "sse2")]
     pub fn rest_sse2(buf: &[u8], from: usize) -> (usize, bool) {
         // SAFETY: this function is compiled with SSE2 enabled.
@@ -257,6 +331,8 @@ pub enum Engine {
     Sse2,
     /// 32-byte AVX2 compares.
     Avx2,
+    /// 64-byte AVX-512 compares into mask registers.
+    Avx512,
 }
 
 /// The fastest classifier available, detected once (`CTSEL_NO_SIMD=1`
@@ -270,9 +346,14 @@ pub fn engine() -> Engine {
         }
         #[cfg(target_arch = "x86_64")]
         {
-            if std::arch::is_x86_feature_detected!("avx2")
-                && std::arch::is_x86_feature_detected!("pclmulqdq")
+            let clmul = std::arch::is_x86_feature_detected!("pclmulqdq");
+            if std::arch::is_x86_feature_detected!("avx512f")
+                && std::arch::is_x86_feature_detected!("avx512bw")
+                && clmul
             {
+                return Engine::Avx512;
+            }
+            if std::arch::is_x86_feature_detected!("avx2") && clmul {
                 return Engine::Avx2;
             }
             Engine::Sse2
@@ -280,6 +361,29 @@ pub fn engine() -> Engine {
         #[cfg(not(target_arch = "x86_64"))]
         Engine::Scalar
     })
+}
+
+/// Every engine this CPU runs (the tests check each against the scalar
+/// oracle, whichever `engine()` picks).
+#[cfg(test)]
+fn available() -> Vec<Engine> {
+    #[allow(unused_mut)]
+    let mut all = vec![Engine::Scalar];
+    #[cfg(target_arch = "x86_64")]
+    {
+        all.push(Engine::Sse2);
+        let clmul = std::arch::is_x86_feature_detected!("pclmulqdq");
+        if std::arch::is_x86_feature_detected!("avx2") && clmul {
+            all.push(Engine::Avx2);
+        }
+        if std::arch::is_x86_feature_detected!("avx512f")
+            && std::arch::is_x86_feature_detected!("avx512bw")
+            && clmul
+        {
+            all.push(Engine::Avx512);
+        }
+    }
+    all
 }
 
 /// Bits of backslash-escaped characters in a block (simdjson's odd-run
@@ -404,6 +508,18 @@ fn rest_loop(buf: &[u8], from: usize, classify: impl Fn(&[u8; 64]) -> Masks) -> 
     let mut at = from;
     let mut tail = [b' '; 64];
     let mut suspicious = false;
+    let loud = |m: Masks| m.newline | m.backslash | m.open;
+    // Most of a line is quiet: stride over it two blocks per test, then
+    // let the loop below look at the block that is not.
+    while let Some((a, rest)) = buf.get(at..).and_then(|r| r.split_first_chunk::<64>()) {
+        let Some(b) = rest.first_chunk::<64>() else {
+            break;
+        };
+        if loud(classify(a)) | loud(classify(b)) != 0 {
+            break;
+        }
+        at += 128;
+    }
     while at < buf.len() {
         // `open` holds the 'I's that may start "Insight".
         let m = classify(block_at(buf, at, &mut tail));
@@ -431,14 +547,30 @@ fn rest_loop(buf: &[u8], from: usize, classify: impl Fn(&[u8; 64]) -> Masks) -> 
 }
 
 fn skip_blocks(buf: &[u8], start: usize, open: u8, close: u8, one_line: bool) -> Option<usize> {
-    match engine() {
+    skip_blocks_with(engine(), buf, start, open, close, one_line)
+}
+
+/// `skip_blocks` on a given engine, which must be one this CPU runs.
+fn skip_blocks_with(
+    engine: Engine,
+    buf: &[u8],
+    start: usize,
+    open: u8,
+    close: u8,
+    one_line: bool,
+) -> Option<usize> {
+    match engine {
         #[cfg(target_arch = "x86_64")]
         // SAFETY: SSE2 is in the x86_64 baseline.
         Engine::Sse2 => unsafe { x86::skip_sse2(buf, start, open, close, one_line) },
         #[cfg(target_arch = "x86_64")]
-        // SAFETY: `engine()` returns Avx2 only after detecting AVX2 and
-        // PCLMULQDQ.
+        // SAFETY: callers pass `engine()` or a member of `available()`,
+        // which name Avx2 only after detecting AVX2 and PCLMULQDQ.
         Engine::Avx2 => unsafe { x86::skip_avx2(buf, start, open, close, one_line) },
+        #[cfg(target_arch = "x86_64")]
+        // SAFETY: likewise, Avx512 only after detecting AVX-512F/BW and
+        // PCLMULQDQ.
+        Engine::Avx512 => unsafe { x86::skip_avx512(buf, start, open, close, one_line) },
         _ => skip_loop(buf, start, open, close, one_line, classify_scalar),
     }
 }
@@ -446,13 +578,22 @@ fn skip_blocks(buf: &[u8], start: usize, open: u8, close: u8, one_line: bool) ->
 /// The end of the line starting at or before `from` (index of its `\n` or
 /// `buf.len()`), and whether `buf[from..end]` holds `Insight` or `\`.
 pub fn rest_of_line(buf: &[u8], from: usize) -> (usize, bool) {
-    match engine() {
+    rest_of_line_with(engine(), buf, from)
+}
+
+/// `rest_of_line` on a given engine, which must be one this CPU runs.
+fn rest_of_line_with(engine: Engine, buf: &[u8], from: usize) -> (usize, bool) {
+    match engine {
         #[cfg(target_arch = "x86_64")]
         // SAFETY: SSE2 is in the x86_64 baseline.
         Engine::Sse2 => unsafe { x86::rest_sse2(buf, from) },
         #[cfg(target_arch = "x86_64")]
-        // SAFETY: `engine()` returns Avx2 only after detecting AVX2.
+        // SAFETY: callers pass `engine()` or a member of `available()`,
+        // which name Avx2 only after detecting AVX2.
         Engine::Avx2 => unsafe { x86::rest_avx2(buf, from) },
+        #[cfg(target_arch = "x86_64")]
+        // SAFETY: likewise, Avx512 only after detecting AVX-512F/BW.
+        Engine::Avx512 => unsafe { x86::rest_avx512(buf, from) },
         _ => rest_loop(buf, from, |b| classify_scalar(b, b'I', b'\n')),
     }
 }
@@ -596,16 +737,20 @@ mod tests {
                     buf[k] = b'\n';
                 }
                 for from in [0, at / 3, at] {
-                    assert_eq!(
-                        rest_of_line(&buf, from),
-                        rest_of_line_naive(&buf, from),
-                        "at {at}, newline {nl:?}, from {from}"
-                    );
+                    for e in available() {
+                        assert_eq!(
+                            rest_of_line_with(e, &buf, from),
+                            rest_of_line_naive(&buf, from),
+                            "{e:?}: at {at}, newline {nl:?}, from {from}"
+                        );
+                    }
                 }
             }
         }
         let decoys = b"IAMUser accountId Inside I In".repeat(10);
-        assert_eq!(rest_of_line(&decoys, 0), (decoys.len(), false));
+        for e in available() {
+            assert_eq!(rest_of_line_with(e, &decoys, 0), (decoys.len(), false));
+        }
     }
 
     #[test]
@@ -652,21 +797,34 @@ mod tests {
 
     #[test]
     fn classifiers_agree() {
-        let mut block = [0u8; 64];
-        for (i, b) in block.iter_mut().enumerate() {
-            *b = b"\"\\{}[]ab"[(i * 7 + i / 3) % 8];
-        }
-        let s = classify_scalar(&block, b'{', b'}');
-        #[cfg(target_arch = "x86_64")]
-        {
-            // SAFETY: SSE2 is baseline on x86_64.
-            assert_eq!(unsafe { x86::classify_sse2(&block, b'{', b'}') }, s);
-            if std::arch::is_x86_feature_detected!("avx2") {
-                // SAFETY: AVX2 was just detected.
-                assert_eq!(unsafe { x86::classify_avx2(&block, b'{', b'}') }, s);
+        // Every byte class at every position, with both bracket pairs.
+        for r in 0..8 {
+            let mut block = [0u8; 64];
+            for (i, b) in block.iter_mut().enumerate() {
+                *b = b"\"\\{}[]a\n"[(i * 7 + i / 3 + r) % 8];
+            }
+            for (open, close) in [(b'{', b'}'), (b'[', b']')] {
+                let s = classify_scalar(&block, open, close);
+                assert!([s.quote, s.backslash, s.open, s.close, s.newline]
+                    .iter()
+                    .all(|&m| m != 0));
+                #[cfg(target_arch = "x86_64")]
+                {
+                    // SAFETY: SSE2 is baseline on x86_64.
+                    assert_eq!(unsafe { x86::classify_sse2(&block, open, close) }, s);
+                    if std::arch::is_x86_feature_detected!("avx2") {
+                        // SAFETY: AVX2 was just detected.
+                        assert_eq!(unsafe { x86::classify_avx2(&block, open, close) }, s);
+                    }
+                    if std::arch::is_x86_feature_detected!("avx512f")
+                        && std::arch::is_x86_feature_detected!("avx512bw")
+                    {
+                        // SAFETY: AVX-512F/BW were just detected.
+                        assert_eq!(unsafe { x86::classify_avx512(&block, open, close) }, s);
+                    }
+                }
             }
         }
-        assert_ne!(s, Masks::default());
     }
 
     fn json_piece() -> impl Strategy<Value = String> {
@@ -693,15 +851,33 @@ mod tests {
     proptest! {
         #![proptest_config(ProptestConfig::with_cases(2000))]
         #[test]
-        fn block_skipper_agrees_with_byte_loop(piece in json_piece(), pad in 0usize..70, trail in "[ ,}\\]\"]{0,80}") {
+        fn block_skipper_agrees_with_byte_loop(piece in json_piece(), pad in 0usize..70, trail in "[ ,}\\]\"]{0,80}", nl in proptest::option::of(0usize..300)) {
             let mut buf = vec![b' '; pad];
             buf.extend_from_slice(piece.as_bytes());
             buf.extend_from_slice(trail.as_bytes());
             if piece.starts_with(['{', '[']) {
                 prop_assert_eq!(skip_container(&buf, pad), Some(pad + piece.len()));
             }
+            // A line break somewhere (in place of a letter or space, so the
+            // escapes stay as they were): one-line mode must stop at it.
+            if let Some(k) = nl.filter(|&k| k < buf.len()) {
+                if buf[k].is_ascii_lowercase() || buf[k] == b' ' {
+                    buf[k] = b'\n';
+                }
+            }
             for start in 0..buf.len() {
-                prop_assert_eq!(skip_container(&buf, start), skip_container_naive(&buf, start), "start {}", start);
+                let want = skip_container_naive(&buf, start);
+                prop_assert_eq!(skip_container(&buf, start), want, "start {}", start);
+                let (open, close) = match buf[start] {
+                    b'{' => (b'{', b'}'),
+                    b'[' => (b'[', b']'),
+                    _ => continue,
+                };
+                let in_line = want.filter(|&end| !buf[start..end].contains(&b'\n'));
+                for e in available() {
+                    prop_assert_eq!(skip_blocks_with(e, &buf, start, open, close, false), want, "{:?}, start {}", e, start);
+                    prop_assert_eq!(skip_blocks_with(e, &buf, start, open, close, true), in_line, "{:?}, start {}, one line", e, start);
+                }
             }
         }
     }
