@@ -68,13 +68,13 @@ def main():
 
     plan = [
         ("wc -l", ["wc", "-l", data], None),
-        ("ctsel filter --count --jobs 1", [ctsel, "filter", "-q", "--count", "--jobs", "1", "-s", SELECTOR, data], None),
-        (f"ctsel filter --count --jobs {os.cpu_count()}", [ctsel, "filter", "-q", "--count", "-s", SELECTOR, data], None),
+        ("ctsel filter --count --jobs 1", [ctsel, "filter", "--count", "--jobs", "1", "-s", SELECTOR, data], None),
+        (f"ctsel filter --count --jobs {os.cpu_count()}", [ctsel, "filter", "--count", "-s", SELECTOR, data], None),
         ("quamina 0.7 (+ ARN post-filter)", [os.path.join(bin_dir, "examples", "quamina_filter"), data], None),
         ("serde_json filter", [os.path.join(bin_dir, "examples", "serde_filter"), data], None),
         ("zcat file.gz > /dev/null", f"zcat {gz} > /dev/null", None),
-        ("ctsel filter --count --jobs 1 file.gz", [ctsel, "filter", "-q", "--count", "--jobs", "1", "-s", SELECTOR, gz], None),
-        (f"ctsel filter --count --jobs {os.cpu_count()} file.gz", [ctsel, "filter", "-q", "--count", "-s", SELECTOR, gz], None),
+        ("ctsel filter --count --jobs 1 file.gz", [ctsel, "filter", "--count", "--jobs", "1", "-s", SELECTOR, gz], None),
+        (f"ctsel filter --count --jobs {os.cpu_count()} file.gz", [ctsel, "filter", "--count", "-s", SELECTOR, gz], None),
     ]
     # Round-robin: every command is timed under the same background load.
     times = {name: [] for name, _, _ in plan}
