@@ -5,9 +5,9 @@
 //! of quotes, backslashes and the open/close brackets; a prefix XOR over
 //! the unescaped quotes marks the bytes inside strings, and only brackets
 //! outside strings move the depth. Blocks are classified with SSE2 (always
-//! present on x86_64) or AVX2 when the CPU has it (checked once at run
-//! time); other targets use the portable scalar path, which is also the
-//! oracle in the tests.
+//! present on x86_64), AVX2 or AVX-512BW, the best the CPU has (checked
+//! once at run time); other targets use the portable scalar path, which is
+//! also the oracle the tests hold every available engine to.
 //!
 //! This does not check the skipped bytes: it assumes JSON and returns where
 //! the container would end. Callers that must know a record is valid JSON
@@ -146,6 +146,27 @@ mod x86 {
         })
     }
 
+    /// `skip_loop_with` with the carry-less-multiply prefix XOR, for the
+    /// engines that have PCLMULQDQ.
+    ///
+    /// # Safety
+    /// The caller must run with PCLMULQDQ enabled, and with what `classify`
+    /// needs.
+    #[inline(always)]
+    unsafe fn skip_clmul(
+        buf: &[u8],
+        start: usize,
+        open: u8,
+        close: u8,
+        one_line: bool,
+        classify: impl Fn(&[u8; 64], u8, u8) -> Masks,
+    ) -> Option<usize> {
+        // SAFETY: the caller guarantees PCLMULQDQ.
+        super::skip_loop_with(buf, start, open, close, one_line, classify, |x| unsafe {
+            clmul_prefix_xor(x)
+        })
+    }
+
     #[target_feature(enable = "avx2,pclmulqdq")]
     pub fn skip_avx2(
         buf: &[u8],
@@ -154,18 +175,13 @@ mod x86 {
         close: u8,
         one_line: bool,
     ) -> Option<usize> {
-        super::skip_loop_with(
-            buf,
-            start,
-            open,
-            close,
-            one_line,
-            // SAFETY: this function is compiled with AVX2 enabled, and is
-            // only called after `engine()` detected AVX2.
-            |b, o, c| unsafe { classify_avx2(b, o, c) },
-            // SAFETY: likewise for PCLMULQDQ.
-            |x| unsafe { clmul_prefix_xor(x) },
-        )
+        // SAFETY: this function is compiled with AVX2 and PCLMULQDQ, and is
+        // only called on a CPU that has them (`available()`).
+        unsafe {
+            skip_clmul(buf, start, open, close, one_line, |b, o, c| {
+                classify_avx2(b, o, c)
+            })
+        }
     }
 
     /// Prefix XOR as one carry-less multiplication by all ones.
@@ -265,18 +281,13 @@ mod x86 {
         close: u8,
         one_line: bool,
     ) -> Option<usize> {
-        super::skip_loop_with(
-            buf,
-            start,
-            open,
-            close,
-            one_line,
-            // SAFETY: this function is compiled with AVX-512F/BW enabled,
-            // and is only called after `engine()` detected them.
-            |b, o, c| unsafe { classify_avx512(b, o, c) },
-            // SAFETY: likewise for PCLMULQDQ.
-            |x| unsafe { clmul_prefix_xor(x) },
-        )
+        // SAFETY: this function is compiled with AVX-512F/BW and PCLMULQDQ,
+        // and is only called on a CPU that has them (`available()`).
+        unsafe {
+            skip_clmul(buf, start, open, close, one_line, |b, o, c| {
+                classify_avx512(b, o, c)
+            })
+        }
     }
 
     /// As `rest_masks_avx2`, from one 64-byte compare per byte class.
@@ -344,28 +355,12 @@ pub fn engine() -> Engine {
         if std::env::var_os("CTSEL_NO_SIMD").is_some() {
             return Engine::Scalar;
         }
-        #[cfg(target_arch = "x86_64")]
-        {
-            let clmul = std::arch::is_x86_feature_detected!("pclmulqdq");
-            if std::arch::is_x86_feature_detected!("avx512f")
-                && std::arch::is_x86_feature_detected!("avx512bw")
-                && clmul
-            {
-                return Engine::Avx512;
-            }
-            if std::arch::is_x86_feature_detected!("avx2") && clmul {
-                return Engine::Avx2;
-            }
-            Engine::Sse2
-        }
-        #[cfg(not(target_arch = "x86_64"))]
-        Engine::Scalar
+        available().last().copied().unwrap_or(Engine::Scalar)
     })
 }
 
-/// Every engine this CPU runs (the tests check each against the scalar
-/// oracle, whichever `engine()` picks).
-#[cfg(test)]
+/// Every engine this CPU runs, slowest first: `engine()` takes the last,
+/// and the tests check each against the scalar oracle.
 fn available() -> Vec<Engine> {
     #[allow(unused_mut)]
     let mut all = vec![Engine::Scalar];
@@ -506,44 +501,57 @@ fn skip_loop_with(
 #[inline(always)]
 fn rest_loop(buf: &[u8], from: usize, classify: impl Fn(&[u8; 64]) -> Masks) -> (usize, bool) {
     let mut at = from;
-    let mut tail = [b' '; 64];
     let mut suspicious = false;
     let loud = |m: Masks| m.newline | m.backslash | m.open;
-    // Most of a line is quiet: stride over it two blocks per test, then
-    // let the loop below look at the block that is not.
+    // Most of a line is quiet: test two blocks at once, and look closer
+    // only at a pair that is not.
     while let Some((a, rest)) = buf.get(at..).and_then(|r| r.split_first_chunk::<64>()) {
         let Some(b) = rest.first_chunk::<64>() else {
             break;
         };
-        if loud(classify(a)) | loud(classify(b)) != 0 {
-            break;
+        let (ma, mb) = (classify(a), classify(b));
+        if loud(ma) | loud(mb) != 0 {
+            if let Some(end) = rest_block(buf, at, ma, &mut suspicious) {
+                return (end, suspicious);
+            }
+            if let Some(end) = rest_block(buf, at + 64, mb, &mut suspicious) {
+                return (end, suspicious);
+            }
         }
         at += 128;
     }
+    let mut tail = [b' '; 64];
     while at < buf.len() {
-        // `open` holds the 'I's that may start "Insight".
         let m = classify(block_at(buf, at, &mut tail));
-        let (end, before) = if m.newline != 0 {
-            let i = m.newline.trailing_zeros();
-            (Some(at + i as usize), (1u64 << i) - 1)
-        } else {
-            (None, u64::MAX)
-        };
-        if m.backslash & before != 0 {
-            suspicious = true;
-        }
-        let mut is = m.open & before;
-        while is != 0 && !suspicious {
-            let i = at + is.trailing_zeros() as usize;
-            suspicious |= buf[i..].starts_with(b"Insight");
-            is &= is - 1;
-        }
-        if let Some(end) = end {
+        if let Some(end) = rest_block(buf, at, m, &mut suspicious) {
             return (end.min(buf.len()), suspicious);
         }
         at += 64;
     }
     (buf.len(), suspicious)
+}
+
+/// One block of [`rest_loop`] (`open` holds the `I`s that may start
+/// `Insight`): the line's end when it is in this block, and whether the
+/// bytes before it are suspicious.
+#[inline(always)]
+fn rest_block(buf: &[u8], at: usize, m: Masks, suspicious: &mut bool) -> Option<usize> {
+    let (end, before) = if m.newline != 0 {
+        let i = m.newline.trailing_zeros();
+        (Some(at + i as usize), (1u64 << i) - 1)
+    } else {
+        (None, u64::MAX)
+    };
+    if m.backslash & before != 0 {
+        *suspicious = true;
+    }
+    let mut is = m.open & before;
+    while is != 0 && !*suspicious {
+        let i = at + is.trailing_zeros() as usize;
+        *suspicious |= buf[i..].starts_with(b"Insight");
+        is &= is - 1;
+    }
+    end
 }
 
 fn skip_blocks(buf: &[u8], start: usize, open: u8, close: u8, one_line: bool) -> Option<usize> {
