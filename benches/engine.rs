@@ -4,8 +4,8 @@
 //! interpreter is the baseline.
 
 use criterion::{criterion_group, criterion_main, BenchmarkId, Criterion};
-use ctsel::event::RecordView;
 use ctsel::model::{AdvancedSelector, Field, FieldCondition, Operator};
+use ctsel::record::RecordView;
 use ctsel::{reference, Program, SelectorSet};
 use std::hint::black_box;
 

@@ -10,9 +10,9 @@
 //! elements) while the difference remains.
 
 use crate::eval::Verdict;
-use crate::event::RecordView;
 use crate::ir::{Ir, Pattern};
 use crate::model::{Field, SelectorSet};
+use crate::record::RecordView;
 use crate::Program;
 use serde_json::{json, Map, Value};
 
@@ -59,6 +59,9 @@ pub struct DiffReport {
     pub generated: usize,
     /// Given records compared.
     pub given: usize,
+    /// Given records decided differently (all of them, not only those kept
+    /// as witnesses).
+    pub given_differing: usize,
 }
 
 impl DiffReport {
@@ -262,52 +265,88 @@ fn minimise(pa: &Program, pb: &Program, mut record: Value) -> Value {
     }
 }
 
-/// Compares two configurations on generated records and on `given` ones
-/// (record bytes; unparseable ones are skipped).
-pub fn diff(
-    a: &SelectorSet,
-    b: &SelectorSet,
-    given: &[Vec<u8>],
-    options: &DiffOptions,
-) -> DiffReport {
-    let (pa, pb) = (Program::new(a), Program::new(b));
-    let c = candidates(&[pa.ir(), pb.ir()]);
-    let mut rng = Rng(options.seed | 1);
-    let mut report = DiffReport::default();
-    let mut seen: Vec<String> = Vec::new();
-    for _ in 0..options.samples {
-        report.generated += 1;
-        let record = generate(&c, &mut rng);
-        let (Some(va), Some(vb)) = (decide(&pa, &record), decide(&pb, &record)) else {
-            continue;
-        };
-        if !differs(&va, &vb) || report.witnesses.len() >= options.max_witnesses * 4 {
-            continue;
-        }
-        let small = minimise(&pa, &pb, record);
-        let key = small.to_string();
-        if seen.contains(&key) {
-            continue;
-        }
-        seen.push(key);
-        if let (Some(a), Some(b)) = (decide(&pa, &small), decide(&pb, &small)) {
-            report.witnesses.push(Witness {
-                record: small,
-                a,
-                b,
-                given: false,
-            });
+/// Compares two configurations: on generated records, then on real ones
+/// fed one at a time (so that a large log need not be held).
+///
+/// # Examples
+///
+/// ```
+/// use ctsel::diff::{DiffOptions, Differ};
+/// use ctsel::{parse_str, validate, ParseOptions, ValidateOptions};
+///
+/// let set = |t: &str| validate(&parse_str("s", t, &ParseOptions::default()).unwrap(), &ValidateOptions::default()).unwrap().selectors;
+/// let all = set(r#"[{"ReadWriteType": "All"}]"#);
+/// let writes = set(r#"[{"ReadWriteType": "WriteOnly"}]"#);
+/// let d = Differ::new(&all, &writes);
+/// let mut report = d.generated(&DiffOptions::default());
+/// d.given(&mut report, br#"{"eventCategory":"Management","readOnly":true}"#, 5);
+/// assert!(!report.equivalent());
+/// assert!(report.witnesses.iter().any(|w| w.given));
+/// ```
+pub struct Differ {
+    pa: Program,
+    pb: Program,
+}
+
+impl Differ {
+    /// Compiles both configurations.
+    pub fn new(a: &SelectorSet, b: &SelectorSet) -> Differ {
+        Differ {
+            pa: Program::new(a),
+            pb: Program::new(b),
         }
     }
-    for bytes in given {
+
+    /// Searches generated records for differences.
+    pub fn generated(&self, options: &DiffOptions) -> DiffReport {
+        let (pa, pb) = (&self.pa, &self.pb);
+        let c = candidates(&[pa.ir(), pb.ir()]);
+        let mut rng = Rng(options.seed | 1);
+        let mut report = DiffReport::default();
+        let mut seen = std::collections::HashSet::new();
+        for _ in 0..options.samples {
+            report.generated += 1;
+            let record = generate(&c, &mut rng);
+            let (Some(va), Some(vb)) = (decide(pa, &record), decide(pb, &record)) else {
+                continue;
+            };
+            if !differs(&va, &vb) || report.witnesses.len() >= options.max_witnesses * 4 {
+                continue;
+            }
+            let small = minimise(pa, pb, record);
+            // The same record with its members in another order is the
+            // same witness.
+            if !seen.insert(canonical(&small)) {
+                continue;
+            }
+            if let (Some(a), Some(b)) = (decide(pa, &small), decide(pb, &small)) {
+                report.witnesses.push(Witness {
+                    record: small,
+                    a,
+                    b,
+                    given: false,
+                });
+            }
+        }
+        // Smallest first; at most `max_witnesses`.
+        report.witnesses.sort_by_key(|w| w.record.to_string().len());
+        report.witnesses.truncate(options.max_witnesses);
+        report
+    }
+
+    /// Compares one real record (unparseable ones are skipped); keeps at
+    /// most `max_witnesses` given witnesses, and counts every record.
+    pub fn given(&self, report: &mut DiffReport, bytes: &[u8], max_witnesses: usize) {
         let Ok(view) = RecordView::parse(bytes) else {
-            continue;
+            return;
         };
         report.given += 1;
-        let (va, vb) = (pa.decide(&view), pb.decide(&view));
-        if differs(&va, &vb)
-            && report.witnesses.iter().filter(|w| w.given).count() < options.max_witnesses
-        {
+        let (va, vb) = (self.pa.decide(&view), self.pb.decide(&view));
+        if !differs(&va, &vb) {
+            return;
+        }
+        report.given_differing += 1;
+        if report.witnesses.iter().filter(|w| w.given).count() < max_witnesses {
             let record = serde_json::from_slice(bytes).unwrap_or(Value::Null);
             report.witnesses.push(Witness {
                 record,
@@ -317,21 +356,41 @@ pub fn diff(
             });
         }
     }
-    // Smallest generated witnesses first, then the given ones.
-    report
-        .witnesses
-        .sort_by_key(|w| (w.given, w.record.to_string().len()));
-    let mut kept = Vec::new();
-    let mut generated = 0;
-    for w in report.witnesses {
-        if !w.given {
-            generated += 1;
-            if generated > options.max_witnesses {
-                continue;
+}
+
+/// A value's text with object keys sorted, to compare records whatever
+/// their member order.
+fn canonical(v: &Value) -> String {
+    fn sorted(v: &Value) -> Value {
+        match v {
+            Value::Object(m) => {
+                let mut keys: Vec<&String> = m.keys().collect();
+                keys.sort();
+                Value::Object(
+                    keys.into_iter()
+                        .map(|k| (k.clone(), sorted(&m[k])))
+                        .collect(),
+                )
             }
+            Value::Array(a) => Value::Array(a.iter().map(sorted).collect()),
+            other => other.clone(),
         }
-        kept.push(w);
     }
-    report.witnesses = kept;
+    sorted(v).to_string()
+}
+
+/// Compares two configurations on generated records and on `given` ones
+/// (record bytes; unparseable ones are skipped).
+pub fn diff(
+    a: &SelectorSet,
+    b: &SelectorSet,
+    given: &[Vec<u8>],
+    options: &DiffOptions,
+) -> DiffReport {
+    let d = Differ::new(a, b);
+    let mut report = d.generated(options);
+    for bytes in given {
+        d.given(&mut report, bytes, options.max_witnesses);
+    }
     report
 }

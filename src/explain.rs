@@ -8,9 +8,9 @@
 //! per branch (management events, each data resource).
 
 use crate::eval::Verdict;
-use crate::event::RecordView;
 use crate::ir::{Ir, Pattern, Test};
 use crate::model::Field;
+use crate::record::RecordView;
 use crate::Program;
 use serde::Serialize;
 

@@ -7,17 +7,17 @@ pub mod convert;
 pub mod diagnostic;
 pub mod diff;
 pub mod eval;
-pub mod event;
 pub mod explain;
+pub mod input;
 pub mod ir;
 pub mod lint;
 pub mod model;
 pub mod parse;
+pub mod record;
 pub mod reference;
 pub mod source;
 #[cfg(feature = "proptest")]
 pub mod strategies;
-pub mod stream;
 pub mod validate;
 
 pub use compile::Program;

@@ -283,7 +283,8 @@ fn directories_are_walked_and_digests_skipped() {
         assert_eq!(out.status.code(), Some(0));
         assert_eq!(String::from_utf8(out.stdout).unwrap().lines().count(), 2);
         assert_eq!(summary(&out.stderr), [4, 2, 2, 0, 0]);
-        assert!(String::from_utf8_lossy(&out.stderr).contains("1 digest or hidden files skipped"));
+        assert!(String::from_utf8_lossy(&out.stderr)
+            .contains("1 file skipped (digests, hidden or special files)"));
     }
 }
 
@@ -301,7 +302,7 @@ fn missing_files_are_errors_but_the_others_are_processed() {
 
 #[test]
 fn matches_are_those_of_ctsel_match_on_the_corpus() {
-    let events = Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/corpus/events");
+    let events = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/corpus/events");
     for sel in [
         "selectors/aws-docs-four-kinds.advanced.json",
         "selectors/terraform-s3-and-lambda.basic.json",

@@ -67,7 +67,7 @@ fn files_and_missing_files() {
 
 #[test]
 fn corpus_records_are_all_decided() {
-    let f = "../shared/corpus/events/panther-analysis.ndjson";
+    let f = "tests/corpus/events/panther-analysis.ndjson";
     let out = ctsel()
         .args([
             "match",
@@ -95,7 +95,7 @@ fn dump_shows_the_program() {
 
 #[test]
 fn invalid_selectors_stop_unless_allowed() {
-    let eds = "../shared/corpus/selectors/valid/awsdocs-current--logging-management-events-with-cloudtrail--07.advanced.json";
+    let eds = "tests/corpus/selectors/valid/awsdocs-current--logging-management-events-with-cloudtrail--07.advanced.json";
     let out = ctsel()
         .args(["match", "-s", eds])
         .write_stdin("{}\n")

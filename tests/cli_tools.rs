@@ -13,7 +13,7 @@ use std::path::Path;
 
 const FOUR: &str = "selectors/aws-docs-four-kinds.advanced.json";
 const SEED: &str = "selectors/put-delete-all-but-one-bucket.json";
-const EVENTS: &str = "../shared/corpus/events";
+const EVENTS: &str = "tests/corpus/events";
 
 fn corpus_files() -> Vec<String> {
     let mut v: Vec<String> = std::fs::read_dir(Path::new(env!("CARGO_MANIFEST_DIR")).join(EVENTS))
@@ -258,12 +258,13 @@ fn lint_error_findings_on_the_corpus_are_exactly_the_real_mistakes() {
     .collect();
     let index: Value = serde_json::from_str(
         &std::fs::read_to_string(
-            Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/corpus/selectors/index.json"),
+            Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/corpus/selectors/index.json"),
         )
         .unwrap(),
     )
     .unwrap();
     let mut found: BTreeMap<String, Vec<String>> = BTreeMap::new();
+    let mut rejected = 0;
     for e in index.as_array().unwrap() {
         let file = e["file"].as_str().unwrap();
         if !file.starts_with("valid/") || !e["context"].as_str().unwrap_or("").starts_with("trail")
@@ -272,13 +273,32 @@ fn lint_error_findings_on_the_corpus_are_exactly_the_real_mistakes() {
         }
         let out = ctsel()
             .args(["lint", "--format", "json"])
-            .arg(format!("../shared/corpus/selectors/{file}"))
+            .arg(format!("tests/corpus/selectors/{file}"))
             .output()
             .unwrap();
-        if out.stdout.is_empty() {
-            continue; // the two get-event-selectors excerpts do not validate as input
-        }
         let v: Value = serde_json::from_slice(&out.stdout).unwrap();
+        if v["valid"] == false {
+            // The two get-event-selectors excerpts with `[]` operators do
+            // not validate as put-event-selectors input: the rejection is
+            // reported as results named after botocore's exception.
+            assert!(
+                file.contains("cloudtrail-additional-cli-commands--0"),
+                "{file}"
+            );
+            assert_eq!(out.status.code(), Some(1), "{file}");
+            let aws: Vec<&Value> = v["findings"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .filter(|f| f["layer"] == "aws")
+                .collect();
+            assert!(
+                !aws.is_empty() && aws.iter().all(|f| f["id"] == "ParamValidationError"),
+                "{file}"
+            );
+            rejected += 1;
+            continue;
+        }
         let errors: Vec<String> = v["findings"]
             .as_array()
             .unwrap()
@@ -300,11 +320,12 @@ fn lint_error_findings_on_the_corpus_are_exactly_the_real_mistakes() {
         .map(|(k, v)| (k.as_str(), v.iter().map(String::as_str).collect()))
         .collect();
     assert_eq!(found, expected);
+    assert_eq!(rejected, 2, "the two 2023 get-event-selectors excerpts");
 }
 
 #[test]
 fn lint_formats_and_deny_levels() {
-    let f = "../shared/corpus/selectors/valid/awsdocs-archived--cloudtrail-additional-cli-commands--02.advanced.json";
+    let f = "tests/corpus/selectors/valid/awsdocs-archived--cloudtrail-additional-cli-commands--02.advanced.json";
     let out = ctsel().args(["lint", f]).output().unwrap();
     assert_eq!(out.status.code(), Some(1));
     insta::assert_snapshot!("lint_human", String::from_utf8(out.stdout).unwrap());
@@ -315,8 +336,10 @@ fn lint_formats_and_deny_levels() {
     let sarif: Value = serde_json::from_slice(&out.stdout).unwrap();
     assert_eq!(sarif["version"], "2.1.0");
     let results = sarif["runs"][0]["results"].as_array().unwrap();
-    assert_eq!(results.len(), 2);
+    // Two lint errors and AWS's warning about a Lambda ARN's shape.
+    assert_eq!(results.len(), 3);
     assert_eq!(results[0]["ruleId"], "CT001");
+    assert_eq!(results[2]["ruleId"], "arn-shape");
     assert_eq!(
         results[0]["locations"][0]["physicalLocation"]["region"]["startLine"],
         38
@@ -326,8 +349,40 @@ fn lint_formats_and_deny_levels() {
             .as_array()
             .unwrap()
             .len(),
-        7
+        8
     );
+    // A file AWS rejects is a result too, named after the exception, in
+    // JSON and in SARIF, and it fails the run.
+    let bad = "selectors/invalid/e4-bucket-without-slash.basic.json";
+    for format in ["json", "sarif"] {
+        let out = ctsel()
+            .args(["lint", "--format", format, bad])
+            .output()
+            .unwrap();
+        assert_eq!(out.status.code(), Some(1), "{format}");
+        let v: Value = serde_json::from_slice(&out.stdout).unwrap();
+        let ids: Vec<&Value> = if format == "json" {
+            assert_eq!(v["valid"], false);
+            v["findings"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .map(|f| &f["id"])
+                .collect()
+        } else {
+            v["runs"][0]["results"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .map(|r| &r["ruleId"])
+                .collect()
+        };
+        assert_eq!(
+            ids,
+            [&Value::from("InvalidEventSelectorsException")],
+            "{format}"
+        );
+    }
     let warn_only = adv(&[&format!(
         r#"{S3},{{"Field":"eventName","Equals":["Put*"]}}"#
     )]);
@@ -510,7 +565,7 @@ fn diff_reports_equivalence_with_counts() {
             "--format",
             "json",
             "--records",
-            "../shared/corpus/events/aws-docs-current.ndjson",
+            "tests/corpus/events/aws-docs-current.ndjson",
             FOUR,
             FOUR,
         ])

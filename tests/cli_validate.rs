@@ -103,7 +103,8 @@ fn json_output_follows_the_contract() {
 
 #[test]
 fn all_reports_every_service_error() {
-    let f = "../shared/corpus/selectors/invalid/issue--sra-335-wildcard-data-resource-values.basic.json";
+    let f =
+        "tests/corpus/selectors/invalid/issue--sra-335-wildcard-data-resource-values.basic.json";
     let first = json_lines(
         &ctsel()
             .args(["validate", "--format", "json", f])
@@ -136,7 +137,8 @@ fn all_reports_every_service_error() {
 
 #[test]
 fn partition_flag_applies_to_data_resources() {
-    let f = "../shared/corpus/selectors/invalid/issue--aws-cdk-8247-wrong-partition-govcloud.basic.json";
+    let f =
+        "tests/corpus/selectors/invalid/issue--aws-cdk-8247-wrong-partition-govcloud.basic.json";
     ctsel().args(["validate", f]).assert().code(0);
     ctsel()
         .args(["validate", "--partition", "aws-us-gov", f])

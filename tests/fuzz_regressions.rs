@@ -12,7 +12,7 @@
 //! destructors could still run after `filter()` returned. The workers are
 //! now joined natively.
 
-use ctsel::stream::{filter, Event, Flow, Options, Source};
+use ctsel::input::{filter, Event, Flow, Options, Source};
 use ctsel::{parse_str, validate, Program};
 use std::io::Write;
 use std::sync::Arc;
@@ -43,7 +43,7 @@ fn threads() -> usize {
 }
 
 /// What the `containers` fuzz target does with its input.
-fn run_like_the_fuzzer(data: &[u8]) -> ctsel::stream::Counts {
+fn run_like_the_fuzzer(data: &[u8]) -> ctsel::input::Counts {
     let (&how, body) = data.split_first().unwrap();
     let mut bytes = body.to_vec();
     if how & 1 == 1 {
@@ -56,13 +56,11 @@ fn run_like_the_fuzzer(data: &[u8]) -> ctsel::stream::Counts {
         }
     }
     let program = seed_program();
-    let options = Options {
-        jobs: 1 + usize::from(how & 4 == 4),
-        chunk: 4096,
-        max_record: 1 << 16,
-        rejects: true,
-        ..Options::default()
-    };
+    let mut options = Options::default();
+    options.jobs = 1 + usize::from(how & 4 == 4);
+    options.chunk = 4096;
+    options.max_record = 1 << 16;
+    options.rejects = true;
     filter(
         &program,
         &[Source::Memory("fuzz".into(), Arc::from(bytes))],
@@ -106,11 +104,9 @@ fn filter_stopped_early() {
     e.write_all(&body).unwrap();
     let gz: Arc<[u8]> = Arc::from(e.finish().unwrap());
     let program = seed_program();
-    let options = Options {
-        jobs: 2,
-        strict: true,
-        ..Options::default()
-    };
+    let mut options = Options::default();
+    options.jobs = 2;
+    options.strict = true;
     let before = threads();
     let mut leaked = 0;
     for _ in 0..10 {

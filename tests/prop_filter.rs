@@ -9,10 +9,10 @@
 //! logged; for a parseable record the three outcomes match exactly; in
 //! `--validate` mode unparseable records match too.
 
-use ctsel::event::fast::{Decider, Emit, Mode};
+use ctsel::input::{filter, Event, Flow, Options, Source};
+use ctsel::record::fast::{Decider, Emit, Mode};
 use ctsel::strategies::records::{record_for, record_text_for, write};
 use ctsel::strategies::selector_set;
-use ctsel::stream::{filter, Event, Flow, Options, Source};
 use ctsel::{reference, Program, SelectorSet, Verdict};
 use proptest::prelude::*;
 
@@ -149,7 +149,10 @@ proptest! {
         let dir = tempfile::tempdir().unwrap();
         let path = dir.path().join("in.ndjson");
         std::fs::write(&path, lines.join("\n")).unwrap();
-        let options = Options { jobs, chunk, rejects: true, ..Options::default() };
+        let mut options = Options::default();
+        options.jobs = jobs;
+        options.chunk = chunk;
+        options.rejects = true;
         let mut out = Vec::new();
         let mut rejects = Vec::new();
         let counts = filter(&program, &[Source::File(path)], &options, &mut |e| {

@@ -2,7 +2,7 @@
 //! accepts exactly what the reference's serde_json accepts, and reads the
 //! same values (escapes, duplicates, nesting, odd types).
 
-use ctsel::event::RecordView;
+use ctsel::record::RecordView;
 use ctsel::{reference, Field, Program, SelectorSet};
 
 fn both(text: &[u8]) -> (bool, bool) {

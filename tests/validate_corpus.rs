@@ -1,13 +1,13 @@
 //! A property holds: ctsel agrees with what real deployments and AWS's own
 //! documentation show about which selector configurations AWS accepts.
-//! Cases come from `../shared/corpus/selectors` and its `index.json`.
+//! Cases come from `tests/corpus/selectors` and its `index.json`.
 
 use ctsel::{check, parse_str, ParseOptions, ValidateOptions};
 use serde_json::Value;
 use std::path::PathBuf;
 
 fn corpus() -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../shared/corpus/selectors")
+    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/corpus/selectors")
 }
 
 fn index() -> Vec<Value> {

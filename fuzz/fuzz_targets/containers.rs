@@ -3,7 +3,7 @@
 //! reference logs.
 #![no_main]
 
-use ctsel::stream::{filter, Event, Flow, Options, Source};
+use ctsel::input::{filter, Event, Flow, Options, Source};
 use ctsel::{parse_str, reference, validate, Program};
 use libfuzzer_sys::fuzz_target;
 use std::io::Write;
@@ -27,13 +27,11 @@ fuzz_target!(|data: &[u8]| {
     let doc = parse_str("seed", text, &Default::default()).expect("seed parses");
     let set = validate(&doc, &Default::default()).expect("seed is valid").selectors;
     let program = Program::new(&set);
-    let options = Options {
-        jobs: 1 + usize::from(how & 4 == 4),
-        chunk: 4096,
-        max_record: 1 << 16,
-        rejects: true,
-        ..Options::default()
-    };
+    let mut options = Options::default();
+    options.jobs = 1 + usize::from(how & 4 == 4);
+    options.chunk = 4096;
+    options.max_record = 1 << 16;
+    options.rejects = true;
     let mut out = Vec::new();
     let counts = filter(&program, &[Source::Memory("fuzz".into(), Arc::from(bytes))], &options, &mut |e| {
         if let Event::Output(b) = e {

@@ -1,18 +1,37 @@
 //! `ctsel convert`: basic selectors as advanced ones, ready for
 //! `put-event-selectors --advanced-event-selectors`.
 
-use super::out;
-use super::selectors::{load, SelectorArgs};
+use super::selectors::{load, CatalogArgs, Named};
+use super::{out, Format};
 use ctsel::{SelectorSet, ValidateOptions};
 
 #[derive(clap::Args)]
 pub struct Args {
+    /// The basic selector file: a path, file://path, or -.
+    #[arg(
+        value_name = "FILE",
+        required_unless_present = "selectors",
+        conflicts_with = "selectors"
+    )]
+    file: Option<String>,
+    /// The selector file, as every command names it (same as FILE).
+    #[arg(long, short = 's', value_name = "FILE")]
+    selectors: Option<String>,
     #[command(flatten)]
-    selectors: SelectorArgs,
+    catalog: CatalogArgs,
+    /// Output: json (the advanced selector list, pretty-printed; the
+    /// default) or human (the same list with a one-line note on stderr).
+    #[arg(long, value_enum)]
+    format: Option<Format>,
 }
 
 pub fn run(args: Args) -> u8 {
-    let (set, _) = match load(&args.selectors) {
+    let (flag, file) = match (&args.file, &args.selectors) {
+        (Some(f), _) => ("FILE", f.as_str()),
+        (None, Some(f)) => ("--selectors", f.as_str()),
+        (None, None) => ("FILE", "-"),
+    };
+    let (set, _) = match load(&Named { flag, file }, &args.catalog, false) {
         Ok(p) => p,
         Err(code) => return code,
     };
@@ -45,5 +64,8 @@ pub fn run(args: Args) -> u8 {
         }
     }
     out(&format!("{text}\n"));
+    if args.format == Some(Format::Human) {
+        eprintln!("ctsel: {file}: converted; the result validates and logs exactly what the original logs");
+    }
     0
 }

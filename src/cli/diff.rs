@@ -1,90 +1,123 @@
 //! `ctsel diff A B`: records one configuration logs and the other does not.
 
-use super::input::{describe, Input};
-use super::selectors::{load, SelectorArgs};
+use super::filter::source_event;
+use super::records::InputArgs;
+use super::selectors::{load, CatalogArgs, Named};
 use super::{out, Format};
-use ctsel::diff::{diff, DiffOptions};
-use ctsel::event::ndjson::LineReader;
+use ctsel::diff::{DiffOptions, Differ, Witness};
+use ctsel::input::{filter, Event, Flow, Report};
 use serde_json::json;
-use std::io::BufReader;
 
 #[derive(clap::Args)]
 pub struct Args {
-    /// The first selector file.
+    /// The first selector file (a path, file://path, or -).
     a: String,
     /// The second selector file.
     b: String,
-    /// Also compare on these NDJSON records (e.g. real logs).
-    #[arg(long, value_name = "FILE")]
+    #[command(flatten)]
+    catalog: CatalogArgs,
+    /// Compare configurations AWS would reject too; structural errors still stop.
+    #[arg(long)]
+    allow_invalid: bool,
+    /// Also compare on these records (NDJSON, log files, gzip, directories,
+    /// or standard input as `-`): real logs that one configuration logs
+    /// and the other does not are reported.
+    #[arg(long, value_name = "INPUT")]
     records: Vec<String>,
-    /// Generated records to compare on.
+    /// Generated records to compare on (0 only with --records).
     #[arg(long, default_value_t = 20_000)]
     samples: usize,
+    /// Largest record held in memory, in bytes (for --records).
+    #[arg(long, value_name = "BYTES", default_value_t = ctsel::input::DEFAULT_MAX_RECORD)]
+    max_record_size: usize,
     /// Output format.
     #[arg(long, value_enum, default_value_t)]
     format: Format,
 }
 
-fn selector_args(file: &str) -> SelectorArgs {
-    SelectorArgs {
-        selectors: file.to_string(),
-        kind: None,
-        allow_invalid: false,
-        extra_resource_types: Vec::new(),
+fn verdict(v: &ctsel::Verdict) -> String {
+    let s = v.as_str().replace('_', " ");
+    if v.assumed() {
+        format!("{s} (assumed: a project choice where AWS is silent decided it)")
+    } else {
+        s
     }
 }
 
 pub fn run(args: Args) -> u8 {
-    let (a, _) = match load(&selector_args(&args.a)) {
+    if args.samples == 0 && args.records.is_empty() {
+        eprintln!("ctsel: --samples 0 compares on nothing; give --records FILE, or more samples");
+        return 2;
+    }
+    let named = |flag, file| Named { flag, file };
+    let (a, _) = match load(&named("A", &args.a), &args.catalog, args.allow_invalid) {
         Ok(p) => p,
         Err(code) => return code,
     };
-    let (b, _) = match load(&selector_args(&args.b)) {
+    let (b, _) = match load(&named("B", &args.b), &args.catalog, args.allow_invalid) {
         Ok(p) => p,
         Err(code) => return code,
     };
-    let mut given = Vec::new();
-    for f in &args.records {
-        let input = Input::parse(f);
-        let reader = match input.open() {
-            Ok(r) => r,
-            Err(e) => {
-                eprintln!("ctsel: {}: {}", input.display(), describe(&e));
-                return 2;
-            }
+    let options = DiffOptions {
+        samples: args.samples,
+        ..DiffOptions::default()
+    };
+    let differ = Differ::new(&a, &b);
+    let mut report = differ.generated(&options);
+    let mut code = 0;
+    if !args.records.is_empty() {
+        let input = InputArgs {
+            inputs: args.records.clone(),
+            jobs: None,
+            max_record_size: args.max_record_size,
+            line_buffered: false,
         };
-        let mut lines =
-            LineReader::with_limit(BufReader::new(reader), ctsel::stream::DEFAULT_MAX_RECORD);
-        while let Ok(Some(l)) = lines.next_line() {
-            if l.oversized.is_none() {
-                given.push(l.bytes.to_vec());
+        let reading = match input.reading(args.a == "-" || args.b == "-") {
+            Ok(r) => r,
+            Err(code) => return code,
+        };
+        code = u8::from(reading.walk_errors > 0) * 2;
+        let mut read = input.options(&reading);
+        read.output = false;
+        read.report = Report::VerdictsAndBytes;
+        // Program A reads; each record is compared under both.
+        let program_a = ctsel::Program::new(&a);
+        filter(&program_a, &reading.sources, &read, &mut |e| {
+            match &e {
+                Event::Record(d) => {
+                    if let (Ok(_), Some(bytes)) = (d.verdict, d.bytes) {
+                        differ.given(&mut report, bytes, options.max_witnesses);
+                    }
+                }
+                other => code = code.max(source_event(other)),
             }
+            Flow::Continue
+        });
+        if let Some(c) = super::ended_by_signal() {
+            return c;
         }
     }
-    let report = diff(
-        &a,
-        &b,
-        &given,
-        &DiffOptions {
-            samples: args.samples,
-            ..DiffOptions::default()
-        },
-    );
+    let equivalent = report.equivalent();
     match args.format {
         Format::Json => {
             let w: Vec<_> = report
                 .witnesses
                 .iter()
-                .map(|w| json!({"record": w.record, "a": w.a.as_str(), "b": w.b.as_str(), "given": w.given}))
+                .map(|w: &Witness| {
+                    json!({"record": w.record, "a": w.a.as_str(), "b": w.b.as_str(),
+                           "assumed": w.a.assumed() || w.b.assumed(), "given": w.given})
+                })
                 .collect();
             out(&format!(
                 "{}\n",
-                json!({"equivalent": report.equivalent(), "generated": report.generated, "given": report.given, "witnesses": w})
+                json!({"a": args.a, "b": args.b, "equivalent": equivalent,
+                       "generated": report.generated, "given": report.given,
+                       "given_differing": report.given_differing, "witnesses": w})
             ));
         }
         Format::Human => {
             let mut s = String::new();
-            if report.equivalent() {
+            if equivalent {
                 s.push_str(&format!(
                     "equivalent on {} generated records and {} given records\n",
                     report.generated, report.given
@@ -92,18 +125,27 @@ pub fn run(args: Args) -> u8 {
             } else {
                 for w in &report.witnesses {
                     s.push_str(&format!(
-                        "{}: {} {}, {} {}\n  {}\n",
+                        "{}: A {} {}, B {} {}\n  {}\n",
                         if w.given { "given record" } else { "record" },
                         args.a,
-                        w.a.as_str().replace('_', " "),
+                        verdict(&w.a),
                         args.b,
-                        w.b.as_str().replace('_', " "),
+                        verdict(&w.b),
                         w.record
+                    ));
+                }
+                if report.given_differing > 0 {
+                    s.push_str(&format!(
+                        "{} of {} given records are decided differently\n",
+                        report.given_differing, report.given
                     ));
                 }
             }
             out(&s);
         }
     }
-    u8::from(!report.equivalent())
+    if code != 0 {
+        return code;
+    }
+    u8::from(!equivalent)
 }

@@ -1,14 +1,14 @@
 //! `ctsel explain`: why each record is (not) logged.
 
-use super::input::{describe, Input};
-use super::selectors::{load, SelectorArgs};
+use super::filter::source_event;
+use super::records::InputArgs;
+use super::selectors::SelectorArgs;
 use super::{Format, Output};
-use ctsel::event::ndjson::LineReader;
-use ctsel::event::RecordView;
 use ctsel::explain::{explain, Explanation};
+use ctsel::input::{filter, Event, Flow, Place, Report};
+use ctsel::record::RecordView;
 use ctsel::SelectorSet;
 use serde_json::json;
-use std::io::BufReader;
 
 #[derive(clap::Args)]
 pub struct Args {
@@ -17,12 +17,11 @@ pub struct Args {
     /// Output format.
     #[arg(long, value_enum, default_value_t)]
     format: Format,
-    /// NDJSON records (or - for standard input, the default).
-    #[arg(value_name = "RECORD_FILE")]
-    input: Option<String>,
+    #[command(flatten)]
+    input: InputArgs,
 }
 
-fn human(e: &Explanation, set: &SelectorSet, record: u64, line: u64) -> String {
+fn human(e: &Explanation, set: &SelectorSet, record: u64, place: &str) -> String {
     let by = if e.matched.is_empty() {
         String::new()
     } else {
@@ -30,7 +29,7 @@ fn human(e: &Explanation, set: &SelectorSet, record: u64, line: u64) -> String {
         format!(" by selector {}", m.join(", "))
     };
     let mut s = format!(
-        "record {record} (line {line}): {}{by}{}; category {}\n",
+        "record {record} ({place}): {}{by}{}; category {}\n",
         e.verdict.replace('_', " "),
         if e.assumed {
             " (assumed: a project choice where AWS is silent decided it)"
@@ -84,60 +83,79 @@ fn human(e: &Explanation, set: &SelectorSet, record: u64, line: u64) -> String {
 }
 
 pub fn run(args: Args) -> u8 {
-    let (set, program) = match load(&args.selectors) {
+    let (set, program) = match args.selectors.load() {
         Ok(p) => p,
         Err(code) => return code,
     };
-    let input = Input::parse(args.input.as_deref().unwrap_or("-"));
-    let name = input.display();
-    let reader = match input.open() {
+    let reading = match args.input.reading(args.selectors.selectors == "-") {
         Ok(r) => r,
-        Err(e) => {
-            eprintln!("ctsel: {name}: {}", describe(&e));
-            return 2;
-        }
+        Err(code) => return code,
     };
-    let mut lines = LineReader::with_limit(
-        BufReader::with_capacity(1 << 16, reader),
-        ctsel::stream::DEFAULT_MAX_RECORD,
-    );
+    let mut options = args.input.options(&reading);
+    options.output = false;
+    options.report = Report::VerdictsAndBytes;
+    let streaming = options.streaming;
     let mut out = Output::stdout();
-    loop {
-        let l = match lines.next_line() {
-            Ok(Some(l)) => l,
-            Ok(None) => break,
-            Err(e) => {
-                eprintln!("ctsel: {name}: {}", describe(&e));
-                out.flush();
-                return 2;
-            }
+    let mut code = u8::from(reading.walk_errors > 0) * 2;
+    filter(&program, &reading.sources, &options, &mut |e| {
+        let Event::Record(d) = &e else {
+            code = code.max(source_event(&e));
+            return Flow::Continue;
         };
-        let parsed = match l.oversized {
-            Some(n) => Err(format!(
-                "record of {n} bytes is larger than the limit; skipped"
-            )),
-            None => RecordView::parse(l.bytes).map_err(|e| e.to_string()),
+        let (line, offset) = match d.at.place {
+            Place::Line(l) => (Some(l), None),
+            Place::Offset(o) => (None, Some(o)),
+        };
+        let parsed = match (d.verdict, d.bytes) {
+            (Ok(_), Some(bytes)) => RecordView::parse(bytes).map_err(|e| e.to_string()),
+            (Err(e), _) => Err(e.to_string()),
+            (Ok(_), None) => Err("record not kept".to_string()),
+        };
+        let place = match d.at.place {
+            Place::Line(l) => format!("line {l}"),
+            Place::Offset(o) => format!("byte {o}"),
         };
         let text = match (parsed, args.format) {
             (Ok(view), Format::Json) => {
                 let e = explain(&program, &view);
                 let mut v = serde_json::to_value(&e).unwrap_or_default();
-                v["file"] = json!(name);
-                v["record"] = json!(l.record);
-                v["line"] = json!(l.line);
+                v["file"] = json!(d.source);
+                v["record"] = json!(d.at.index);
+                if let Some(l) = line {
+                    v["line"] = json!(l);
+                }
+                if let Some(o) = offset {
+                    v["offset"] = json!(o);
+                }
                 format!("{v}\n")
             }
-            (Ok(view), Format::Human) => human(&explain(&program, &view), &set, l.record, l.line),
-            (Err(e), Format::Json) => format!(
-                "{}\n",
-                json!({"file": name, "record": l.record, "line": l.line, "verdict": "unparseable", "error": e, "selectors": []})
-            ),
+            (Ok(view), Format::Human) => human(&explain(&program, &view), &set, d.at.index, &place),
+            (Err(e), Format::Json) => {
+                let mut v = json!({"file": d.source, "record": d.at.index, "verdict": "unparseable", "error": e, "selectors": []});
+                if let Some(l) = line {
+                    v["line"] = json!(l);
+                }
+                if let Some(o) = offset {
+                    v["offset"] = json!(o);
+                }
+                format!("{v}\n")
+            }
             (Err(e), Format::Human) => {
-                format!("record {} (line {}): unparseable: {e}\n", l.record, l.line)
+                format!("record {} ({place}): unparseable: {e}\n", d.at.index)
             }
         };
         out.write(text.as_bytes());
+        if streaming {
+            out.flush();
+        }
+        if out.has_failed() {
+            Flow::Stop
+        } else {
+            Flow::Continue
+        }
+    });
+    if let Err(e) = out.try_flush() {
+        return super::output_failed(&e);
     }
-    out.flush();
-    0
+    super::ended_by_signal().unwrap_or(code)
 }

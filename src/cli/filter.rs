@@ -1,11 +1,13 @@
 //! `ctsel filter`: the records a trail would log, at speed.
 
 use super::input::describe;
-use super::selectors::{load, SelectorArgs};
-use super::Output;
-use ctsel::event::fast::Mode;
-use ctsel::stream::{filter, Counts, Event, Flow, Options, Source};
+use super::records::{shown, InputArgs, Reading};
+use super::selectors::SelectorArgs;
+use super::{Format, Output};
+use ctsel::input::{filter, Counts, Event, Flow, Source};
+use ctsel::record::fast::Mode;
 use ctsel::SelectorSet;
+use serde_json::json;
 use std::io::{IsTerminal, Write};
 use std::path::PathBuf;
 use std::sync::atomic::{AtomicU64, Ordering};
@@ -16,15 +18,14 @@ use std::time::Instant;
 pub struct Args {
     #[command(flatten)]
     selectors: SelectorArgs,
+    #[command(flatten)]
+    input: InputArgs,
     /// Print the records that are not logged instead.
     #[arg(long)]
     invert: bool,
     /// Print only the number of matching records.
     #[arg(long)]
     count: bool,
-    /// Decision threads (default: one per CPU).
-    #[arg(long, short = 'j', value_name = "N")]
-    jobs: Option<usize>,
     /// Fail (exit 1) at the first unparseable record, naming its file and line.
     #[arg(long)]
     strict: bool,
@@ -38,64 +39,36 @@ pub struct Args {
     /// No summary on stderr.
     #[arg(long, short = 'q')]
     quiet: bool,
-    /// Largest record held in memory, in bytes; a longer one is counted as
-    /// unparseable and skipped.
-    #[arg(long, value_name = "BYTES", default_value_t = ctsel::stream::DEFAULT_MAX_RECORD)]
-    max_record_size: usize,
-    /// NDJSON or CloudTrail log files, plain or gzip, or directories of them
-    /// (walked recursively); - or nothing for standard input.
-    #[arg(value_name = "INPUT")]
-    inputs: Vec<String>,
+    /// The summary on stderr: human, or json (one object).
+    #[arg(long, value_enum, default_value_t)]
+    format: Format,
 }
 
-/// Files under `path` in name order; digest files are not records.
-pub(super) fn expand(arg: &str, out: &mut Vec<Source>, skipped: &mut u64) -> Result<(), String> {
-    if arg == "-" {
-        out.push(Source::Stdin);
-        return Ok(());
-    }
-    let path = PathBuf::from(arg.strip_prefix("file://").unwrap_or(arg));
-    if !path.is_dir() {
-        out.push(Source::File(path));
-        return Ok(());
-    }
-    for entry in walkdir::WalkDir::new(&path).sort_by_file_name() {
-        let entry = entry.map_err(|e| format!("{arg}: {e}"))?;
-        if !entry.file_type().is_file() {
-            continue;
+/// Messages every deciding command prints alike about its inputs; the
+/// exit code they call for.
+pub(super) fn source_event(event: &Event<'_>) -> u8 {
+    match event {
+        Event::SourceError { source, message } => {
+            eprintln!("ctsel: {}: {message}", shown(source));
+            2
         }
-        let p = entry.path();
-        let name = p.to_string_lossy();
-        if name.contains("CloudTrail-Digest")
-            || p.file_name()
-                .is_some_and(|n| n.to_string_lossy().starts_with('.'))
-        {
-            *skipped += 1;
-            continue;
+        Event::SourceWarning { source, message } => {
+            eprintln!("ctsel: {}: warning: {message}", shown(source));
+            0
         }
-        out.push(Source::File(p.to_path_buf()));
+        _ => 0,
     }
-    Ok(())
 }
 
 pub fn run(args: Args) -> u8 {
-    let (set, program) = match load(&args.selectors) {
+    let (set, program) = match args.selectors.load() {
         Ok(p) => p,
         Err(code) => return code,
     };
-    let mut sources = Vec::new();
-    let mut skipped = 0;
-    let inputs = if args.inputs.is_empty() {
-        vec!["-".to_string()]
-    } else {
-        args.inputs.clone()
+    let reading = match args.input.reading(args.selectors.selectors == "-") {
+        Ok(r) => r,
+        Err(code) => return code,
     };
-    for i in &inputs {
-        if let Err(e) = expand(i, &mut sources, &mut skipped) {
-            eprintln!("ctsel: {e}");
-            return 2;
-        }
-    }
     let mut rejects = match &args.rejects {
         Some(p) => match std::fs::File::create(p) {
             Ok(f) => Some(std::io::BufWriter::new(f)),
@@ -107,78 +80,85 @@ pub fn run(args: Args) -> u8 {
         None => None,
     };
     let progress = Arc::new(AtomicU64::new(0));
-    let options = Options {
-        mode: if args.validate {
-            Mode::Validate
-        } else {
-            Mode::Fast
-        },
-        invert: args.invert,
-        output: !args.count,
-        rejects: rejects.is_some(),
-        strict: args.strict,
-        jobs: args
-            .jobs
-            .unwrap_or_else(|| std::thread::available_parallelism().map_or(1, |n| n.get()))
-            .max(1),
-        progress: Some(progress.clone()),
-        stop: super::interrupt_flag(),
-        max_record: args.max_record_size.max(1),
-        ..Options::default()
+    let mut options = args.input.options(&reading);
+    options.mode = if args.validate {
+        Mode::Validate
+    } else {
+        Mode::Fast
     };
-    let bar = progress_bar(&sources, progress);
+    options.invert = args.invert;
+    options.output = !args.count;
+    options.rejects = rejects.is_some();
+    options.strict = args.strict;
+    options.progress = Some(progress.clone());
+    let streaming = options.streaming;
+    let bar = progress_bar(&reading.sources, progress);
     let started = Instant::now();
     let mut out = Output::stdout();
-    let mut code = 0u8;
-    let mut shown = 0u64;
+    let mut code = u8::from(reading.walk_errors > 0) * 2;
+    let mut shown_bad = 0u64;
     let mut reject_error = None;
-    let counts = filter(&program, &sources, &options, &mut |event| match event {
-        Event::Output(bytes) => {
-            out.write(bytes);
-            Flow::Continue
-        }
-        Event::Rejects(bytes) => {
-            if let Some(w) = rejects.as_mut() {
-                if let Err(e) = w.write_all(bytes) {
-                    reject_error = Some(describe(&e));
+    let counts = filter(
+        &program,
+        &reading.sources,
+        &options,
+        &mut |event| match event {
+            Event::Output(bytes) => {
+                out.write(bytes);
+                if streaming {
+                    out.flush();
+                }
+                Flow::Continue
+            }
+            Event::Rejects(bytes) => {
+                if let Some(w) = rejects.as_mut() {
+                    if let Err(e) = w.write_all(bytes) {
+                        reject_error = Some(describe(&e));
+                        return Flow::Stop;
+                    }
+                }
+                Flow::Continue
+            }
+            Event::Unparseable {
+                source,
+                at,
+                message,
+            } => {
+                if args.strict {
+                    eprintln!(
+                        "ctsel: {}: {at}: unparseable record: {message}",
+                        shown(source)
+                    );
+                    code = code.max(1);
                     return Flow::Stop;
                 }
+                shown_bad += 1;
+                if shown_bad <= 10 && !args.quiet {
+                    eprintln!(
+                        "ctsel: {}: {at}: unparseable record: {message}",
+                        shown(source)
+                    );
+                }
+                Flow::Continue
             }
-            Flow::Continue
-        }
-        Event::Unparseable {
-            source,
-            at,
-            message,
-        } => {
-            if args.strict {
-                eprintln!("ctsel: {source}: {at}: unparseable record: {message}");
-                code = 1;
-                return Flow::Stop;
+            other => {
+                code = code.max(source_event(&other));
+                Flow::Continue
             }
-            shown += 1;
-            if shown <= 10 && !args.quiet {
-                eprintln!("ctsel: {source}: {at}: unparseable record: {message}");
-            }
-            Flow::Continue
-        }
-        Event::SourceError { source, message } => {
-            eprintln!("ctsel: {source}: {message}");
-            code = code.max(2);
-            Flow::Continue
-        }
-    });
+        },
+    );
     if let Some(b) = bar {
         b.finish_and_clear();
     }
+    let mut failed_output = false;
     if let Some(e) = reject_error {
         eprintln!("ctsel: --rejects: cannot write: {e}");
-        code = 2;
+        failed_output = true;
     }
     if let Some(mut w) = rejects {
         if let Err(e) = w.flush() {
             eprintln!("ctsel: --rejects: cannot write: {}", describe(&e));
-            code = 2;
+            failed_output = true;
         }
     }
     if args.count {
@@ -189,22 +169,26 @@ pub fn run(args: Args) -> u8 {
         };
         out.write(format!("{n}\n").as_bytes());
     }
-    out.flush();
-    let interrupted = super::interrupted();
-    if !args.quiet || interrupted {
+    // The summary goes out even when standard output cannot be written.
+    let write_error = out.try_flush().err();
+    let signal = super::signal_exit();
+    if !args.quiet || signal.is_some() || write_error.is_some() {
         summary(
             &counts,
             &set,
             started.elapsed().as_secs_f64(),
-            skipped,
-            shown,
+            &reading,
+            shown_bad,
+            args.format,
         );
     }
-    if interrupted {
-        eprintln!("ctsel: interrupted; the counts above cover the records read so far");
-        return super::EXIT_INTERRUPTED;
+    if let Some(e) = write_error {
+        return super::output_failed(&e);
     }
-    code
+    if failed_output {
+        return super::EXIT_OUTPUT;
+    }
+    super::ended_by_signal().unwrap_or(code)
 }
 
 fn progress_bar(sources: &[Source], done: Arc<AtomicU64>) -> Option<indicatif::ProgressBar> {
@@ -235,34 +219,57 @@ fn progress_bar(sources: &[Source], done: Arc<AtomicU64>) -> Option<indicatif::P
     Some(bar)
 }
 
-fn summary(c: &Counts, set: &SelectorSet, secs: f64, skipped: u64, shown: u64) {
+/// Selector names, for summaries.
+pub(super) fn selector_names(set: &SelectorSet) -> Vec<Option<String>> {
+    match set {
+        SelectorSet::Advanced(v) => v.iter().map(|s| s.name.clone()).collect(),
+        SelectorSet::Basic(v) => v.iter().map(|_| None).collect(),
+    }
+}
+
+fn summary(c: &Counts, set: &SelectorSet, secs: f64, r: &Reading, shown: u64, format: Format) {
+    let names = selector_names(set);
+    let mb = c.bytes as f64 / 1e6;
+    let rate = if secs > 0.0 { mb / secs } else { 0.0 };
+    if format == Format::Json {
+        let v = json!({
+            "records": c.records, "logged": c.logged, "not_logged": c.not_logged,
+            "not_governed": c.not_governed, "unparseable": c.unparseable,
+            "by_selector": c.per_selector.iter().enumerate().map(|(i, n)| json!({"index": i, "name": names.get(i).cloned().flatten(), "logged": n})).collect::<Vec<_>>(),
+            "bytes": c.bytes, "seconds": secs, "files": r.sources.len(),
+            "skipped_files": r.skipped, "walk_errors": r.walk_errors,
+        });
+        eprintln!("{v}");
+        return;
+    }
     let mut s = format!(
         "ctsel: {} records read: {} logged, {} not logged, {} not governed, {} unparseable\n",
         c.records, c.logged, c.not_logged, c.not_governed, c.unparseable
     );
-    if c.unparseable > shown.min(10) && shown > 10 {
+    if shown > 10 {
         s.push_str(&format!(
             "ctsel: ({} unparseable records not listed)\n",
             shown - 10
         ));
     }
     for (i, n) in c.per_selector.iter().enumerate() {
-        let name = match set {
-            SelectorSet::Advanced(v) => v.get(i).and_then(|s| s.name.clone()),
-            SelectorSet::Basic(_) => None,
-        };
-        let name = name.map(|n| format!(" ({n})")).unwrap_or_default();
+        let name = names
+            .get(i)
+            .cloned()
+            .flatten()
+            .map(|n| format!(" ({n})"))
+            .unwrap_or_default();
         s.push_str(&format!("ctsel: selector {i}{name}: {n} logged\n"));
     }
-    if skipped > 0 {
+    if r.skipped > 0 {
         s.push_str(&format!(
-            "ctsel: {skipped} digest or hidden files skipped\n"
+            "ctsel: {} file{} skipped (digests, hidden or special files)\n",
+            r.skipped,
+            if r.skipped == 1 { "" } else { "s" }
         ));
     }
-    let mb = c.bytes as f64 / 1e6;
     s.push_str(&format!(
-        "ctsel: {mb:.1} MB in {secs:.3} s ({:.0} MB/s)\n",
-        if secs > 0.0 { mb / secs } else { 0.0 }
+        "ctsel: {mb:.1} MB in {secs:.3} s ({rate:.0} MB/s)\n"
     ));
     eprint!("{s}");
 }

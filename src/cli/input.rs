@@ -28,14 +28,6 @@ impl Input {
         }
     }
 
-    /// Opens the input for streaming.
-    pub fn open(&self) -> std::io::Result<Box<dyn Read + Send>> {
-        match self {
-            Input::Stdin => Ok(Box::new(std::io::stdin())),
-            Input::Path(p) => Ok(Box::new(open(p)?)),
-        }
-    }
-
     /// Reads the whole input. More than `limit` bytes are not read: the
     /// result then holds `limit + 1` bytes, and the caller decides.
     pub fn read_limited(&self, limit: usize) -> Result<Vec<u8>, String> {

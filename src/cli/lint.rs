@@ -1,11 +1,12 @@
 //! `ctsel lint`: mistakes AWS accepts silently.
 
 use super::input::Input;
+use super::out;
 use super::render;
-use super::{out, KindArg};
+use super::selectors::CatalogArgs;
 use ctsel::diagnostic::{Diagnostic, Severity};
 use ctsel::lint::{lint, Finding, LintOptions, RULES};
-use ctsel::{check, parse_bytes, ParseOptions, ValidateOptions};
+use ctsel::{check, parse_bytes};
 use serde_json::json;
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
@@ -25,8 +26,17 @@ pub enum LintFormat {
 #[derive(clap::Args)]
 pub struct Args {
     /// The selector file: a path, file://path, or -.
-    #[arg(value_name = "FILE")]
-    file: String,
+    #[arg(
+        value_name = "FILE",
+        required_unless_present = "selectors",
+        conflicts_with = "selectors"
+    )]
+    file: Option<String>,
+    /// The selector file, as every command names it (same as FILE).
+    #[arg(long, short = 's', value_name = "FILE")]
+    selectors: Option<String>,
+    #[command(flatten)]
+    catalog: CatalogArgs,
     /// Fail (exit 1) on findings at or above this severity.
     #[arg(long, value_enum, default_value = "error")]
     deny: Deny,
@@ -36,9 +46,6 @@ pub struct Args {
     /// The trail's log bucket: data events logged on it are an error (CT007).
     #[arg(long, value_name = "NAME")]
     log_bucket: Option<String>,
-    /// Read a bare selector list as this kind instead of detecting it.
-    #[arg(long, value_enum)]
-    kind: Option<KindArg>,
 }
 
 fn as_diagnostic(f: &Finding) -> Diagnostic {
@@ -49,12 +56,32 @@ fn as_diagnostic(f: &Finding) -> Diagnostic {
     d
 }
 
+/// One result, whichever layer found it: AWS's validation (rule id = the
+/// exception name) or a lint rule (CT…).
+struct Result_ {
+    id: String,
+    severity: Severity,
+    message: String,
+    pointer: String,
+    line: usize,
+    column: usize,
+    fix: Option<String>,
+    /// `aws` (AWS rejects the file), `aws-warning`, or `lint`.
+    layer: &'static str,
+}
+
 pub fn run(args: Args) -> u8 {
-    let input = Input::parse(&args.file);
+    let file = args
+        .file
+        .clone()
+        .or(args.selectors.clone())
+        .unwrap_or_default();
+    let input = Input::parse(&file);
     let name = input.display();
-    let parse = ParseOptions {
-        kind: args.kind.map(Into::into),
-        ..ParseOptions::default()
+    let parse = args.catalog.parse_options();
+    let options = match args.catalog.validate_options(true) {
+        Ok(o) => o,
+        Err(code) => return code,
     };
     let bytes = match input.read_limited(parse.max_bytes) {
         Ok(b) => b,
@@ -63,82 +90,146 @@ pub fn run(args: Args) -> u8 {
             return 2;
         }
     };
-    let doc = match parse_bytes(&name, &bytes, &parse) {
-        Ok(d) => d,
-        Err(e) => {
-            eprint!(
-                "{}",
-                render::human(std::slice::from_ref(e.diagnostic()), e.source_text())
-            );
-            return 1;
-        }
-    };
-    let (report, set) = check(
-        &doc,
-        &ValidateOptions {
-            report_all: true,
-            ..ValidateOptions::default()
-        },
-    );
-    let Some(set) = set else {
-        eprint!("{}", render::human(&report.errors, &doc.source));
-        eprintln!("ctsel: {name}: AWS rejects these selectors; fix the errors above (ctsel validate) before linting");
-        return 1;
-    };
-    let findings = lint(
-        &doc,
-        &set,
-        &LintOptions {
-            log_bucket: args.log_bucket.clone(),
-        },
-    );
     let threshold = match args.deny {
         Deny::Warning => Severity::Warning,
         Deny::Error => Severity::Error,
     };
-    let located: Vec<_> = findings
+    let (source, diags, findings) = match parse_bytes(&name, &bytes, &parse) {
+        Err(e) => (
+            e.source_text().clone(),
+            vec![e.diagnostic().clone()],
+            Vec::new(),
+        ),
+        Ok(doc) => {
+            let (report, set) = check(&doc, &options);
+            let findings = set.map_or_else(Vec::new, |set| {
+                lint(
+                    &doc,
+                    &set,
+                    &LintOptions {
+                        log_bucket: args.log_bucket.clone(),
+                    },
+                )
+            });
+            let mut diags = report.errors.clone();
+            diags.extend(report.warnings.iter().cloned());
+            (doc.source.clone(), diags, findings)
+        }
+    };
+    let rejected = diags.iter().any(|d| d.severity == Severity::Error);
+    let mut results: Vec<Result_> = diags
         .iter()
-        .map(|f| (f, doc.source.line_col(f.span.start as usize)))
+        .map(|d| {
+            let at = d.location(&source);
+            Result_ {
+                // An error is named by AWS's exception; a warning by its rule.
+                id: if d.severity == Severity::Error {
+                    d.exception.to_string()
+                } else {
+                    d.rule.to_string()
+                },
+                severity: d.severity,
+                message: d.message.clone(),
+                pointer: d.pointer.to_string(),
+                line: at.line,
+                column: at.column,
+                fix: d.hint.clone(),
+                layer: if d.severity == Severity::Error {
+                    "aws"
+                } else {
+                    "aws-warning"
+                },
+            }
+        })
         .collect();
+    results.extend(findings.iter().map(|f| {
+        let at = source.line_col(f.span.start as usize);
+        Result_ {
+            id: f.id.to_string(),
+            severity: f.severity,
+            message: f.message.clone(),
+            pointer: f.pointer.to_string(),
+            line: at.line,
+            column: at.column,
+            fix: Some(f.fix.clone()),
+            layer: "lint",
+        }
+    }));
+    results.sort_by_key(|r| (r.line, r.column));
     match args.format {
         LintFormat::Human => {
-            let diags: Vec<Diagnostic> = findings.iter().map(as_diagnostic).collect();
-            let mut s = render::human(&diags, &doc.source);
+            let mut shown: Vec<Diagnostic> = diags.clone();
+            shown.extend(findings.iter().map(as_diagnostic));
+            render::human_to_stdout(&shown, &source);
             let errors = findings
                 .iter()
                 .filter(|f| f.severity == Severity::Error)
                 .count();
-            s.push_str(&format!(
-                "{name}: {} findings ({errors} errors, {} warnings)\n",
-                findings.len(),
-                findings.len() - errors
-            ));
-            out(&s);
+            let footer = if rejected {
+                let aws = diags
+                    .iter()
+                    .filter(|d| d.severity == Severity::Error)
+                    .count();
+                format!(
+                    "{name}: AWS rejects this file ({aws} error{}); lint rules run once it validates (ctsel validate {name})\n",
+                    if aws == 1 { "" } else { "s" }
+                )
+            } else {
+                format!(
+                    "{name}: AWS accepts this file; {} lint findings ({errors} errors, {} warnings)\n",
+                    findings.len(),
+                    findings.len() - errors
+                )
+            };
+            out(&footer);
         }
         LintFormat::Json => {
-            let list: Vec<_> = located
+            let list: Vec<_> = results
                 .iter()
-                .map(|(f, at)| json!({"id": f.id, "severity": f.severity.as_str(), "message": f.message, "pointer": f.pointer.as_str(), "line": at.line, "column": at.column, "fix": f.fix}))
+                .map(|r| json!({"id": r.id, "severity": r.severity.as_str(), "layer": r.layer, "message": r.message, "pointer": r.pointer, "line": r.line, "column": r.column, "fix": r.fix}))
                 .collect();
-            out(&format!("{}\n", json!({"file": name, "findings": list})));
+            out(&format!(
+                "{}\n",
+                json!({"file": name, "valid": !rejected, "findings": list})
+            ));
         }
         LintFormat::Sarif => {
-            let rules: Vec<_> = RULES
+            let mut rules: Vec<_> = RULES
                 .iter()
                 .map(|(id, sev, text)| json!({"id": id, "shortDescription": {"text": text}, "defaultConfiguration": {"level": sev.as_str()}}))
                 .collect();
-            let results: Vec<_> = located
+            let mut aws_rules: Vec<&str> = results
                 .iter()
-                .map(|(f, at)| {
+                .filter(|r| r.layer != "lint")
+                .map(|r| r.id.as_str())
+                .collect();
+            aws_rules.sort_unstable();
+            aws_rules.dedup();
+            for id in aws_rules {
+                let level = if id.ends_with("Exception") || id.ends_with("Error") {
+                    "error"
+                } else {
+                    "warning"
+                };
+                rules.push(json!({"id": id, "shortDescription": {"text": format!("AWS rejects or warns about the selectors ({id})")}, "defaultConfiguration": {"level": level}}));
+            }
+            let results: Vec<_> = results
+                .iter()
+                .map(|r| {
+                    let fix = r
+                        .fix
+                        .as_ref()
+                        .map(|f| format!(" Fix: {f}"))
+                        .unwrap_or_default();
                     json!({
-                        "ruleId": f.id,
-                        "level": f.severity.as_str(),
-                        "message": {"text": format!("{} Fix: {}", f.message, f.fix)},
+                        "ruleId": r.id,
+                        "level": r.severity.as_str(),
+                        "message": {"text": format!("{}{fix}", r.message)},
                         "locations": [{"physicalLocation": {
                             "artifactLocation": {"uri": name},
-                            "region": {"startLine": at.line, "startColumn": at.column}
+                            "region": {"startLine": r.line, "startColumn": r.column}
                         }}],
-                        "properties": {"pointer": f.pointer.as_str()}
+                        "properties": {"pointer": r.pointer, "layer": r.layer}
                     })
                 })
                 .collect();
@@ -152,6 +243,9 @@ pub fn run(args: Args) -> u8 {
                 serde_json::to_string_pretty(&sarif).unwrap_or_default()
             ));
         }
+    }
+    if rejected {
+        return 1;
     }
     u8::from(findings.iter().any(|f| f.severity >= threshold))
 }

@@ -1,45 +1,92 @@
-//! `ctsel match`: one verdict line per NDJSON record.
+//! `ctsel match`: one verdict line per record.
 
-use super::input::{describe, Input};
-use super::selectors::{load, SelectorArgs};
-use super::Output;
-use ctsel::event::ndjson::LineReader;
-use ctsel::event::RecordView;
+use super::filter::source_event;
+use super::records::{shown, InputArgs};
+use super::selectors::SelectorArgs;
+use super::{Format, Output};
+use ctsel::input::{filter, Decided, Event, Flow, Place, Report};
 use serde::Serialize;
-use std::io::BufReader;
 
 #[derive(clap::Args)]
 pub struct Args {
     #[command(flatten)]
     selectors: SelectorArgs,
+    #[command(flatten)]
+    input: InputArgs,
     /// Print the normalised form and the compiled program, then exit.
     #[arg(long)]
     dump: bool,
-    /// Largest record held in memory, in bytes; a longer line is reported
-    /// as unparseable and skipped.
-    #[arg(long, value_name = "BYTES", default_value_t = ctsel::stream::DEFAULT_MAX_RECORD)]
-    max_record_size: usize,
-    /// NDJSON files (or - for standard input, the default).
-    #[arg(value_name = "INPUT")]
-    inputs: Vec<String>,
+    /// Output: json (one object per record, the default) or human.
+    #[arg(long, value_enum)]
+    format: Option<Format>,
 }
 
 #[derive(Serialize)]
 struct Line<'a> {
     file: &'a str,
     record: u64,
-    line: u64,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    line: Option<u64>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    offset: Option<u64>,
     verdict: &'static str,
     #[serde(skip_serializing_if = "Option::is_none")]
     selectors: Option<&'a [u32]>,
     #[serde(skip_serializing_if = "Option::is_none")]
     assumed: Option<bool>,
     #[serde(skip_serializing_if = "Option::is_none")]
-    error: Option<String>,
+    error: Option<&'a str>,
+}
+
+/// One record's verdict line.
+fn line<'a>(d: &'a Decided<'a>) -> Line<'a> {
+    let (line, offset) = match d.at.place {
+        Place::Line(l) => (Some(l), None),
+        Place::Offset(o) => (None, Some(o)),
+    };
+    let mut l = Line {
+        file: d.source,
+        record: d.at.index,
+        line,
+        offset,
+        verdict: "unparseable",
+        selectors: None,
+        assumed: None,
+        error: None,
+    };
+    match d.verdict {
+        Ok(v) => {
+            l.verdict = v.as_str();
+            l.selectors = Some(v.selectors());
+            l.assumed = Some(v.assumed());
+        }
+        Err(e) => l.error = Some(e),
+    }
+    l
+}
+
+fn human(d: &Decided<'_>) -> String {
+    let at = match d.at.place {
+        Place::Line(l) => format!("{}:{l}", shown(d.source)),
+        Place::Offset(o) => format!("{}: record {} (byte {o})", shown(d.source), d.at.index),
+    };
+    match d.verdict {
+        Ok(v) => {
+            let by = if v.selectors().is_empty() {
+                String::new()
+            } else {
+                let s: Vec<String> = v.selectors().iter().map(u32::to_string).collect();
+                format!(" by selector {}", s.join(", "))
+            };
+            let assumed = if v.assumed() { " (assumed)" } else { "" };
+            format!("{at}: {}{by}{assumed}\n", v.as_str().replace('_', " "))
+        }
+        Err(e) => format!("{at}: unparseable: {e}\n"),
+    }
 }
 
 pub fn run(args: Args) -> u8 {
-    let (_, program) = match load(&args.selectors) {
+    let (_, program) = match args.selectors.load() {
         Ok(p) => p,
         Err(code) => return code,
     };
@@ -49,81 +96,41 @@ pub fn run(args: Args) -> u8 {
         out.flush();
         return 0;
     }
-    let inputs = if args.inputs.is_empty() {
-        vec!["-".to_string()]
-    } else {
-        args.inputs
+    let reading = match args.input.reading(args.selectors.selectors == "-") {
+        Ok(r) => r,
+        Err(code) => return code,
     };
-    let mut code = 0;
-    let mut run = program.run();
-    let stop = super::interrupt_flag();
-    for arg in inputs {
-        let input = Input::parse(&arg);
-        let name = input.display();
-        let reader = match input.open() {
-            Ok(r) => r,
-            Err(e) => {
-                eprintln!("ctsel: {name}: {}", describe(&e));
-                code = 2;
-                continue;
-            }
-        };
-        let mut lines = LineReader::with_limit(
-            BufReader::with_capacity(1 << 16, reader),
-            args.max_record_size,
-        );
-        loop {
-            if stop.load(std::sync::atomic::Ordering::Relaxed) {
-                out.flush();
-                eprintln!("ctsel: interrupted");
-                return super::EXIT_INTERRUPTED;
-            }
-            let l = match lines.next_line() {
-                Ok(Some(l)) => l,
-                Ok(None) => break,
-                Err(e) => {
-                    eprintln!("ctsel: {name}: {}", describe(&e));
-                    code = 2;
-                    break;
+    let mut options = args.input.options(&reading);
+    options.output = false;
+    options.report = Report::Verdicts;
+    let streaming = options.streaming;
+    let format = args.format.unwrap_or(Format::Json);
+    let mut code = u8::from(reading.walk_errors > 0) * 2;
+    filter(&program, &reading.sources, &options, &mut |e| {
+        match &e {
+            Event::Record(d) => {
+                match format {
+                    Format::Json => {
+                        let mut text = serde_json::to_vec(&line(d)).unwrap_or_default();
+                        text.push(b'\n');
+                        out.write(&text);
+                    }
+                    Format::Human => out.write(human(d).as_bytes()),
                 }
-            };
-            let mut line = Line {
-                file: &name,
-                record: l.record,
-                line: l.line,
-                verdict: "unparseable",
-                selectors: None,
-                assumed: None,
-                error: None,
-            };
-            if let Some(n) = l.oversized {
-                line.error = Some(format!(
-                    "record of {n} bytes is larger than the {}-byte limit; skipped",
-                    args.max_record_size
-                ));
-                let mut text = serde_json::to_vec(&line).unwrap_or_default();
-                text.push(b'\n');
-                out.write(&text);
-                continue;
-            }
-            let verdict = RecordView::parse(l.bytes).map(|v| {
-                run.reset();
-                v.feed(&mut run);
-                run.finish()
-            });
-            match &verdict {
-                Ok(v) => {
-                    line.verdict = v.as_str();
-                    line.selectors = Some(v.selectors());
-                    line.assumed = Some(v.assumed());
+                if streaming {
+                    out.flush();
                 }
-                Err(e) => line.error = Some(e.to_string()),
             }
-            let mut text = serde_json::to_vec(&line).unwrap_or_default();
-            text.push(b'\n');
-            out.write(&text);
+            other => code = code.max(source_event(other)),
         }
+        if out.has_failed() {
+            Flow::Stop
+        } else {
+            Flow::Continue
+        }
+    });
+    if let Err(e) = out.try_flush() {
+        return super::output_failed(&e);
     }
-    out.flush();
-    code
+    super::ended_by_signal().unwrap_or(code)
 }

@@ -1,7 +1,8 @@
 //! The `ctsel` command line: one file per subcommand, over the library.
 //!
-//! Exit codes are a contract (see README): 0 success, 1 a finding (invalid
-//! selectors), 2 usage or I/O errors.
+//! Exit codes are a contract (see README and [`EXIT_CODES`]): 0 success,
+//! 1 a finding, 2 usage or input errors, 3 output errors, 130 and 143 a
+//! signal.
 
 mod convert;
 mod diff;
@@ -10,6 +11,7 @@ mod filter;
 mod input;
 mod lint;
 mod match_cmd;
+mod records;
 mod render;
 mod selectors;
 mod stats;
@@ -18,10 +20,21 @@ mod validate;
 use clap::{Parser, Subcommand, ValueEnum};
 use std::process::ExitCode;
 
+/// The exit codes of every command, as `--help` lists them.
+pub const EXIT_CODES: &str = "Exit codes:
+  0    success (valid, equivalent, no finding at --deny)
+  1    a finding: invalid selectors, a lint finding, a difference, an
+       unparseable record under --strict
+  2    usage or input error (bad flag, unreadable or damaged input, selectors
+       AWS would reject)
+  3    the output cannot be written (a full disk)
+  130  interrupted by SIGINT (the summary so far is printed)
+  143  terminated by SIGTERM (the summary so far is printed)";
+
 /// Understands AWS CloudTrail event selectors: validates them as AWS does
 /// and decides which records a trail logs.
 #[derive(Parser)]
-#[command(name = "ctsel", version, about, long_about = None)]
+#[command(name = "ctsel", version, about, long_about = None, after_help = EXIT_CODES, subcommand_help_heading = "Commands")]
 struct Cli {
     #[command(subcommand)]
     command: Command,
@@ -30,20 +43,28 @@ struct Cli {
 #[derive(Subcommand)]
 enum Command {
     /// Check selector files as put-event-selectors would, with AWS's messages.
+    #[command(after_help = EXIT_CODES)]
     Validate(validate::Args),
-    /// Decide every NDJSON record: one verdict line per record.
+    /// Decide every record: one verdict line per record.
+    #[command(after_help = EXIT_CODES)]
     Match(match_cmd::Args),
     /// Print the records the trail would log (NDJSON, log files, gzip, directories).
+    #[command(after_help = EXIT_CODES)]
     Filter(filter::Args),
     /// Turn basic selectors into advanced ones that decide every record the same way.
+    #[command(after_help = EXIT_CODES)]
     Convert(convert::Args),
     /// What a configuration would log, and cost, over real logs (what-if).
+    #[command(after_help = EXIT_CODES)]
     Stats(stats::Args),
     /// Why each record is (not) logged: every selector, every condition.
+    #[command(after_help = EXIT_CODES)]
     Explain(explain::Args),
     /// Records one configuration logs and the other does not.
+    #[command(after_help = EXIT_CODES)]
     Diff(diff::Args),
     /// Mistakes AWS accepts silently but users regret.
+    #[command(after_help = EXIT_CODES)]
     Lint(lint::Args),
 }
 
@@ -75,14 +96,18 @@ pub enum Format {
 pub const EXIT_OUTPUT: u8 = 3;
 /// Exit status after SIGINT (128 + 2, as shells report it).
 pub const EXIT_INTERRUPTED: u8 = 130;
+/// Exit status after SIGTERM (128 + 15).
+pub const EXIT_TERMINATED: u8 = 143;
 
 static STOP: std::sync::OnceLock<std::sync::Arc<std::sync::atomic::AtomicBool>> =
     std::sync::OnceLock::new();
 static INTERRUPTED: std::sync::atomic::AtomicBool = std::sync::atomic::AtomicBool::new(false);
+/// The first signal received (SIGINT or SIGTERM), 0 for none.
+static SIGNAL: std::sync::atomic::AtomicI32 = std::sync::atomic::AtomicI32::new(0);
 
-/// A stop flag that SIGINT sets (installing the handler on first use); the
-/// program may set it too (`--strict`). A second SIGINT ends the program at
-/// once.
+/// A stop flag that SIGINT and SIGTERM set (installing the handlers on
+/// first use); the program may set it too (`--strict`). A second signal
+/// ends the program at once.
 pub fn interrupt_flag() -> std::sync::Arc<std::sync::atomic::AtomicBool> {
     use std::sync::atomic::AtomicBool;
     use std::sync::Arc;
@@ -99,17 +124,19 @@ pub fn interrupt_flag() -> std::sync::Arc<std::sync::atomic::AtomicBool> {
     flag
 }
 
-/// What SIGINT does: the first sets the stop flag, the second exits.
-fn on_sigint() {
+/// What SIGINT and SIGTERM do: the first sets the stop flag, the second
+/// exits.
+fn on_signal(signal: i32) {
     use std::sync::atomic::Ordering;
+    let _ = SIGNAL.compare_exchange(0, signal, Ordering::SeqCst, Ordering::SeqCst);
     if INTERRUPTED.swap(true, Ordering::SeqCst) {
         #[cfg(unix)]
         // SAFETY: `_exit` is async-signal-safe and takes any status.
         unsafe {
-            libc::_exit(EXIT_INTERRUPTED.into())
+            libc::_exit(exit_code_for(signal).into())
         };
         #[cfg(not(unix))]
-        std::process::exit(EXIT_INTERRUPTED.into());
+        std::process::exit(exit_code_for(signal).into());
     }
     if let Some(flag) = STOP.get() {
         flag.store(true, Ordering::SeqCst);
@@ -121,8 +148,8 @@ fn on_sigint() {
 /// every start, a few percent of a 100 MB filter run.)
 #[cfg(unix)]
 fn install_sigint_handler() {
-    extern "C" fn handler(_: libc::c_int) {
-        on_sigint();
+    extern "C" fn handler(signal: libc::c_int) {
+        on_signal(signal);
     }
     // SAFETY: a zeroed `sigaction` is a valid value to fill in; the handler
     // only touches atomics (and `_exit`), and stays valid for the life of
@@ -133,17 +160,45 @@ fn install_sigint_handler() {
         action.sa_flags = libc::SA_RESTART;
         libc::sigemptyset(&mut action.sa_mask);
         libc::sigaction(libc::SIGINT, &action, std::ptr::null_mut());
+        libc::sigaction(libc::SIGTERM, &action, std::ptr::null_mut());
     }
 }
 
 #[cfg(not(unix))]
 fn install_sigint_handler() {
-    let _ = ctrlc::set_handler(on_sigint);
+    let _ = ctrlc::set_handler(|| on_signal(2));
 }
 
-/// True when SIGINT was received.
+const SIGTERM: i32 = 15;
+
+fn exit_code_for(signal: i32) -> u8 {
+    if signal == SIGTERM {
+        EXIT_TERMINATED
+    } else {
+        EXIT_INTERRUPTED
+    }
+}
+
+/// True when SIGINT or SIGTERM was received.
 pub fn interrupted() -> bool {
     INTERRUPTED.load(std::sync::atomic::Ordering::SeqCst)
+}
+
+/// The exit code for the signal received, if one was: 130 or 143.
+pub fn signal_exit() -> Option<u8> {
+    interrupted().then(|| exit_code_for(SIGNAL.load(std::sync::atomic::Ordering::SeqCst)))
+}
+
+/// After a signal: says so on stderr and gives the exit code.
+pub fn ended_by_signal() -> Option<u8> {
+    let code = signal_exit()?;
+    let what = if code == EXIT_TERMINATED {
+        "terminated"
+    } else {
+        "interrupted"
+    };
+    eprintln!("ctsel: {what}; the counts cover the records read so far");
+    Some(code)
 }
 
 pub fn main() -> ExitCode {
@@ -169,38 +224,70 @@ pub fn out(text: &str) {
 }
 
 /// Buffered standard output. A closed pipe (`| head`) ends the program
-/// quietly with status 0; any other write error (a full disk) ends it with
-/// a message and status 3.
+/// quietly with status 0. Any other write error (a full disk) is kept:
+/// later writes are dropped, the run is asked to stop, and
+/// [`Output::try_flush`] returns it, so that a summary can still be printed
+/// before the program exits with status 3; [`Output::flush`] exits at once.
 pub struct Output {
     w: std::io::BufWriter<std::io::Stdout>,
+    error: Option<std::io::Error>,
 }
 
 impl Output {
     pub fn stdout() -> Output {
         Output {
             w: std::io::BufWriter::with_capacity(1 << 16, std::io::stdout()),
+            error: None,
         }
     }
 
     pub fn write(&mut self, bytes: &[u8]) {
         use std::io::Write;
+        if self.error.is_some() {
+            return;
+        }
         if let Err(e) = self.w.write_all(bytes) {
-            fail(&e);
+            self.failed(e);
         }
     }
 
-    pub fn flush(&mut self) {
+    fn failed(&mut self, e: std::io::Error) {
+        if e.kind() == std::io::ErrorKind::BrokenPipe {
+            std::process::exit(0);
+        }
+        interrupt_flag().store(true, std::sync::atomic::Ordering::SeqCst);
+        self.error = Some(e);
+    }
+
+    /// True once a write failed (the run should stop).
+    pub fn has_failed(&self) -> bool {
+        self.error.is_some()
+    }
+
+    /// Flushes; the first write error, if any.
+    pub fn try_flush(&mut self) -> std::io::Result<()> {
         use std::io::Write;
-        if let Err(e) = self.w.flush() {
-            fail(&e);
+        if self.error.is_none() {
+            if let Err(e) = self.w.flush() {
+                self.failed(e);
+            }
+        }
+        match self.error.take() {
+            Some(e) => Err(e),
+            None => Ok(()),
+        }
+    }
+
+    /// Flushes, or ends the program (status 3) on a write error.
+    pub fn flush(&mut self) {
+        if let Err(e) = self.try_flush() {
+            std::process::exit(output_failed(&e).into());
         }
     }
 }
 
-fn fail(e: &std::io::Error) -> ! {
-    if e.kind() == std::io::ErrorKind::BrokenPipe {
-        std::process::exit(0);
-    }
+/// Reports an output error; the exit code for it.
+pub fn output_failed(e: &std::io::Error) -> u8 {
     eprintln!("ctsel: cannot write output: {}", input::describe(e));
-    std::process::exit(EXIT_OUTPUT.into());
+    EXIT_OUTPUT
 }

@@ -57,9 +57,31 @@ impl JsonDiagnostic {
 
 /// Renders diagnostics with the offending source line and a caret.
 pub fn human(diags: &[Diagnostic], source: &SourceText) -> String {
+    let mut out = String::new();
+    each_human(diags, source, &mut |s| out.push_str(s));
+    out
+}
+
+/// Writes diagnostics to stderr one at a time, so that memory does not
+/// grow with their number.
+pub fn human_to_stderr(diags: &[Diagnostic], source: &SourceText) {
+    use std::io::Write;
+    let mut err = std::io::stderr().lock();
+    each_human(diags, source, &mut |s| {
+        let _ = err.write_all(s.as_bytes());
+    });
+}
+
+/// Writes diagnostics to standard output one at a time (lint's report).
+pub fn human_to_stdout(diags: &[Diagnostic], source: &SourceText) {
+    let mut o = super::Output::stdout();
+    each_human(diags, source, &mut |s| o.write(s.as_bytes()));
+    o.flush();
+}
+
+fn each_human(diags: &[Diagnostic], source: &SourceText, out: &mut dyn FnMut(&str)) {
     let file = SimpleFile::new(source.name(), source.text());
     let config = Config::default();
-    let mut out = String::new();
     for d in diags {
         let severity = match d.severity {
             Severity::Error => CsSeverity::Error,
@@ -88,11 +110,10 @@ pub fn human(diags: &[Diagnostic], source: &SourceText) -> String {
             .with_label(label)
             .with_notes(notes);
         match term::emit_into_string(&config, &file, &cs) {
-            Ok(s) => out.push_str(&s),
-            Err(_) => out.push_str(&format!("{}: {}\n", d.exception, d.message)),
+            Ok(s) => out(&s),
+            Err(_) => out(&format!("{}: {}\n", d.exception, d.message)),
         }
     }
-    out
 }
 
 fn provenance_note(d: &Diagnostic) -> String {
@@ -100,6 +121,12 @@ fn provenance_note(d: &Diagnostic) -> String {
     match (d.layer, d.provenance) {
         (Layer::Structural, _) => {
             "botocore's client-side check: the AWS CLI reports these lines together as \"Parameter validation failed:\" and sends nothing".to_string()
+        }
+        (Layer::Advice, _) if rule == "bom" => {
+            "warning bom: the service accepts this text, but the AWS CLI's file:// reader refuses the file".to_string()
+        }
+        (Layer::Advice, _) if d.severity == Severity::Error => {
+            format!("lint {rule} (error): AWS accepts this, but it does not do what it seems to")
         }
         (Layer::Advice, _) => format!("warning {rule}: AWS accepts this"),
         (Layer::Json, _) => "the file is not JSON; no AWS client would send it".to_string(),

@@ -1,9 +1,10 @@
 //! `ctsel stats`: what a configuration would log, and cost, over real logs.
 
-use super::filter::expand;
-use super::selectors::{load, SelectorArgs};
+use super::filter::{selector_names, source_event};
+use super::records::InputArgs;
+use super::selectors::{load, Named, SelectorArgs};
 use super::{out, Format};
-use ctsel::stream::{filter, Counts, Event, Flow, Options, Source};
+use ctsel::input::{filter, Counts, Flow, Options, Source};
 use ctsel::{Program, SelectorSet};
 use serde_json::{json, Value};
 
@@ -24,38 +25,21 @@ pub struct Args {
     /// Price in USD per 100,000 data and network activity events, for the estimate.
     #[arg(long, value_name = "USD", default_value_t = PRICE_PER_100K)]
     price_per_100k: f64,
-    /// Decision threads (default: one per CPU).
-    #[arg(long, short = 'j', value_name = "N")]
-    jobs: Option<usize>,
-    /// NDJSON or CloudTrail log files, plain or gzip, or directories; - for standard input.
-    #[arg(value_name = "INPUT", required = true)]
-    inputs: Vec<String>,
+    #[command(flatten)]
+    input: InputArgs,
 }
 
-fn count(program: &Program, sources: &[Source], jobs: usize) -> (Counts, u8) {
-    let options = Options {
-        output: false,
-        categories: true,
-        jobs,
-        stop: super::interrupt_flag(),
-        ..Options::default()
-    };
+fn count(program: &Program, sources: &[Source], options: &Options) -> (Counts, u8) {
     let mut code = 0;
-    let counts = filter(program, sources, &options, &mut |e| {
-        if let Event::SourceError { source, message } = e {
-            eprintln!("ctsel: {source}: {message}");
-            code = 2;
-        }
+    let counts = filter(program, sources, options, &mut |e| {
+        code = code.max(source_event(&e));
         Flow::Continue
     });
     (counts, code)
 }
 
 fn report(c: &Counts, set: &SelectorSet, file: &str, price: f64) -> Value {
-    let names: Vec<Option<String>> = match set {
-        SelectorSet::Advanced(v) => v.iter().map(|s| s.name.clone()).collect(),
-        SelectorSet::Basic(v) => v.iter().map(|_| None).collect(),
-    };
+    let names = selector_names(set);
     let billed: u64 = ["Data", "NetworkActivity"]
         .iter()
         .map(|k| c.by_category.get(k).map_or(0, |e| e.1))
@@ -109,41 +93,70 @@ fn human(v: &Value) -> String {
     s
 }
 
-fn spool_stdin() -> std::io::Result<tempfile::NamedTempFile> {
-    let mut f = tempfile::NamedTempFile::new()?;
-    std::io::copy(&mut std::io::stdin().lock(), f.as_file_mut())?;
-    Ok(f)
+/// Copies standard input to a temporary file (deleted on drop). The copy
+/// runs in a thread so that a signal ends the wait at once, and the file is
+/// removed on that path too.
+fn spool_stdin() -> std::io::Result<Option<tempfile::NamedTempFile>> {
+    let f = tempfile::NamedTempFile::new()?;
+    let mut w = f.as_file().try_clone()?;
+    let (tx, rx) = std::sync::mpsc::channel();
+    std::thread::spawn(move || {
+        let _ = tx.send(std::io::copy(&mut std::io::stdin().lock(), &mut w));
+    });
+    let stop = super::interrupt_flag();
+    loop {
+        match rx.recv_timeout(std::time::Duration::from_millis(20)) {
+            Ok(r) => return r.map(|_| Some(f)),
+            Err(std::sync::mpsc::RecvTimeoutError::Timeout) => {
+                if stop.load(std::sync::atomic::Ordering::Relaxed) {
+                    return Ok(None);
+                }
+            }
+            Err(std::sync::mpsc::RecvTimeoutError::Disconnected) => {
+                return Err(std::io::Error::other("the copy ended"));
+            }
+        }
+    }
 }
 
 pub fn run(args: Args) -> u8 {
-    let (set, program) = match load(&args.selectors) {
+    let (set, program) = match args.selectors.load() {
         Ok(p) => p,
         Err(code) => return code,
     };
     let other = match &args.compare {
         Some(f) => {
-            let mut a = args.selectors.clone();
-            a.selectors = f.clone();
-            match load(&a) {
+            let named = Named {
+                flag: "--compare",
+                file: f,
+            };
+            match load(
+                &named,
+                &args.selectors.catalog,
+                args.selectors.allow_invalid,
+            ) {
                 Ok(p) => Some(p),
                 Err(code) => return code,
             }
         }
         None => None,
     };
-    let mut sources = Vec::new();
-    let mut skipped = 0;
-    for i in &args.inputs {
-        if let Err(e) = expand(i, &mut sources, &mut skipped) {
-            eprintln!("ctsel: {e}");
-            return 2;
-        }
-    }
+    let selectors_from_stdin =
+        args.selectors.selectors == "-" || args.compare.as_deref() == Some("-");
+    let reading = match args.input.reading(selectors_from_stdin) {
+        Ok(r) => r,
+        Err(code) => return code,
+    };
+    let mut options = args.input.options(&reading);
+    options.output = false;
+    options.categories = true;
+    let mut sources = reading.sources.clone();
     // `--compare` reads the inputs twice, and standard input only once:
     // spool it to a temporary file (deleted on drop), keeping memory bounded.
     let _spool = if other.is_some() && sources.contains(&Source::Stdin) {
         match spool_stdin() {
-            Ok(f) => {
+            Ok(None) => return super::ended_by_signal().unwrap_or(2),
+            Ok(Some(f)) => {
                 for s in &mut sources {
                     if *s == Source::Stdin {
                         *s = Source::File(f.path().to_path_buf());
@@ -159,11 +172,8 @@ pub fn run(args: Args) -> u8 {
     } else {
         None
     };
-    let jobs = args
-        .jobs
-        .unwrap_or_else(|| std::thread::available_parallelism().map_or(1, |n| n.get()))
-        .max(1);
-    let (counts, mut code) = count(&program, &sources, jobs);
+    let (counts, mut code) = count(&program, &sources, &options);
+    code = code.max(u8::from(reading.walk_errors > 0) * 2);
     let mut result = report(
         &counts,
         &set,
@@ -171,7 +181,7 @@ pub fn run(args: Args) -> u8 {
         args.price_per_100k,
     );
     if let Some((set2, program2)) = &other {
-        let (c2, code2) = count(program2, &sources, jobs);
+        let (c2, code2) = count(program2, &sources, &options);
         code = code.max(code2);
         let file = args.compare.clone().unwrap_or_default();
         result["compare"] = report(&c2, set2, &file, args.price_per_100k);
@@ -192,8 +202,5 @@ pub fn run(args: Args) -> u8 {
             out(&s);
         }
     }
-    if super::interrupted() {
-        return super::EXIT_INTERRUPTED;
-    }
-    code
+    super::ended_by_signal().unwrap_or(code)
 }

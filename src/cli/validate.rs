@@ -1,35 +1,29 @@
 //! `ctsel validate`: what `put-event-selectors` would say, and where.
 
-use super::input::{read_entries, Input};
+use super::input::Input;
 use super::render::{self, JsonDiagnostic};
-use super::{out, Format, KindArg};
+use super::selectors::CatalogArgs;
+use super::{out, Format};
 use ctsel::model::DocumentShape;
-use ctsel::{check, parse_bytes, Catalog, ParseOptions, ValidateOptions};
+use ctsel::{check, parse_bytes, ParseOptions, ValidateOptions};
 use serde::Serialize;
 
 #[derive(clap::Args)]
 pub struct Args {
     /// Selector files: a path, file://path, or - for standard input.
-    #[arg(required = true, value_name = "FILE")]
+    #[arg(value_name = "FILE", required_unless_present = "selectors")]
     files: Vec<String>,
-    /// Read bare lists as this kind instead of detecting it from their keys.
-    #[arg(long, value_enum)]
-    kind: Option<KindArg>,
+    /// Selector files, as every command names them (same as FILE).
+    #[arg(long, short = 's', value_name = "FILE")]
+    selectors: Vec<String>,
+    #[command(flatten)]
+    catalog: CatalogArgs,
     /// Output format: human (source line, caret, hint) or json (one object per file).
     #[arg(long, value_enum, default_value_t)]
     format: Format,
     /// Report every service-side error; AWS (and the default) stops at the first.
     #[arg(long)]
     all: bool,
-    /// The trail's partition (aws, aws-cn, aws-us-gov, ...): data resource ARNs must use it.
-    #[arg(long, value_name = "PARTITION")]
-    partition: Option<String>,
-    /// Accept the resources.type values listed in FILE (one per line) as well.
-    #[arg(long, value_name = "FILE")]
-    extra_resource_types: Vec<String>,
-    /// Accept the NetworkActivity event sources listed in FILE (one per line) as well.
-    #[arg(long, value_name = "FILE")]
-    extra_network_sources: Vec<String>,
 }
 
 #[derive(Serialize)]
@@ -45,49 +39,16 @@ struct FileReport {
 }
 
 pub fn run(args: Args) -> u8 {
-    let mut options = ValidateOptions {
-        catalog: Catalog::builtin(),
-        partition: args.partition.clone(),
-        report_all: args.all,
-        ..ValidateOptions::default()
+    let options = match args.catalog.validate_options(args.all) {
+        Ok(o) => o,
+        Err(code) => return code,
     };
-    for f in &args.extra_resource_types {
-        match read_entries(f) {
-            Ok(v) => options
-                .catalog
-                .add_resource_types(v.iter().map(String::as_str)),
-            Err(e) => return usage_error(&e),
-        }
-    }
-    for f in &args.extra_network_sources {
-        match read_entries(f) {
-            Ok(v) => options
-                .catalog
-                .add_network_sources(v.iter().map(String::as_str)),
-            Err(e) => return usage_error(&e),
-        }
-    }
-    if let Some(p) = &args.partition {
-        if !ctsel::validate::arn::is_partition(p) {
-            return usage_error(&format!(
-                "--partition {p}: not an AWS partition (aws, aws-cn, aws-us-gov, ...)"
-            ));
-        }
-    }
-    let parse_options = ParseOptions {
-        kind: args.kind.map(Into::into),
-        ..ParseOptions::default()
-    };
+    let parse_options = args.catalog.parse_options();
     let mut code = 0u8;
-    for f in &args.files {
+    for f in args.selectors.iter().chain(&args.files) {
         code = code.max(one(f, &parse_options, &options, args.format));
     }
     code
-}
-
-fn usage_error(message: &str) -> u8 {
-    eprintln!("ctsel: {message}");
-    2
 }
 
 fn one(arg: &str, parse_options: &ParseOptions, options: &ValidateOptions, format: Format) -> u8 {

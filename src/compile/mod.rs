@@ -139,7 +139,7 @@ pub(crate) fn field_index(f: Field) -> usize {
 /// # Examples
 /// ```
 /// use ctsel::{Program, SelectorSet, Verdict};
-/// use ctsel::event::RecordView;
+/// use ctsel::record::RecordView;
 ///
 /// let program = Program::new(&SelectorSet::trail_default());
 /// let record = br#"{"eventCategory":"Management","eventName":"RunInstances","readOnly":false}"#;

@@ -3,7 +3,6 @@
 //! [`scan`] reads one record; [`RecordView`] collects what it found.
 
 pub mod fast;
-pub mod ndjson;
 pub mod scan;
 pub mod skip;
 mod view;

@@ -1,0 +1,149 @@
+//! The record side of every command that decides records: inputs (files,
+//! directories, `-`), `--jobs`, `--max-record-size`, `--line-buffered`,
+//! and the messages every such command prints alike.
+
+use ctsel::input::{expand, Options, Source, DEFAULT_MAX_RECORD};
+
+/// The most decision threads: more only costs memory.
+pub const MAX_JOBS: usize = 256;
+
+#[derive(clap::Args, Clone, Debug)]
+pub struct InputArgs {
+    /// NDJSON or CloudTrail log files (`{"Records":[…]}`), plain or gzip, or
+    /// directories of them (walked recursively); - or nothing for standard input.
+    #[arg(value_name = "INPUT")]
+    pub inputs: Vec<String>,
+    /// Decision threads (default: one per CPU; at most 256).
+    #[arg(long, short = 'j', value_name = "N")]
+    pub jobs: Option<usize>,
+    /// Largest record held in memory, in bytes; a longer one is counted as
+    /// unparseable and skipped.
+    #[arg(long, value_name = "BYTES", default_value_t = DEFAULT_MAX_RECORD)]
+    pub max_record_size: usize,
+    /// Decide and write each record as soon as it arrives (the default when
+    /// standard input is a pipe or a terminal).
+    #[arg(long)]
+    pub line_buffered: bool,
+}
+
+/// The sources to read, after the walk's messages were printed.
+pub struct Reading {
+    pub sources: Vec<Source>,
+    /// Files inside directories not read (digests, hidden, special files).
+    pub skipped: usize,
+    /// Entries that could not be looked at (each reported).
+    pub walk_errors: usize,
+}
+
+impl InputArgs {
+    /// Expands the inputs. `selectors_from_stdin`: the selectors were
+    /// read from `-`, so standard input cannot hold records too.
+    pub fn reading(&self, selectors_from_stdin: bool) -> Result<Reading, u8> {
+        let args: Vec<&str> = if self.inputs.is_empty() {
+            vec!["-"]
+        } else {
+            self.inputs.iter().map(String::as_str).collect()
+        };
+        let e = expand(&args);
+        if selectors_from_stdin && e.sources.contains(&Source::Stdin) {
+            eprintln!("ctsel: standard input holds the selectors (-s -), so it cannot hold the records too; name the record files");
+            return Err(2);
+        }
+        for s in &e.skipped {
+            if !matches!(s.why, "digest" | "hidden") {
+                eprintln!(
+                    "ctsel: {}: skipped: {}",
+                    shown(&s.path.display().to_string()),
+                    match s.why {
+                        "fifo" => "a FIFO inside a directory (name it to read it)",
+                        "socket" => "a socket",
+                        "duplicate" => "a second link to a file already read",
+                        _ => "a device",
+                    }
+                );
+            }
+        }
+        for m in &e.errors {
+            eprintln!("ctsel: {}", shown(m));
+        }
+        Ok(Reading {
+            skipped: e.skipped.len(),
+            walk_errors: e.errors.len(),
+            sources: e.sources,
+        })
+    }
+
+    pub fn jobs(&self) -> usize {
+        let n = self
+            .jobs
+            .unwrap_or_else(|| std::thread::available_parallelism().map_or(1, |n| n.get()))
+            .max(1);
+        if n > MAX_JOBS {
+            eprintln!("ctsel: --jobs {n}: using {MAX_JOBS}, the most ctsel starts");
+        }
+        n.min(MAX_JOBS)
+    }
+
+    /// Reading options shared by every command.
+    pub fn options(&self, reading: &Reading) -> Options {
+        let mut o = Options::default();
+        o.jobs = self.jobs();
+        o.stop = super::interrupt_flag();
+        o.max_record = self.max_record_size.max(1);
+        o.streaming = self.line_buffered || reading.sources.iter().any(is_live);
+        o
+    }
+}
+
+/// Standard input from a pipe or a terminal, or a FIFO: records arrive
+/// when their writer sends them, and each must be handed on at once.
+fn is_live(s: &Source) -> bool {
+    match s {
+        Source::Stdin => stdin_is_live(),
+        #[cfg(unix)]
+        Source::File(p) => {
+            use std::os::unix::fs::FileTypeExt;
+            std::fs::metadata(p).is_ok_and(|m| m.file_type().is_fifo())
+        }
+        _ => false,
+    }
+}
+
+#[cfg(unix)]
+fn stdin_is_live() -> bool {
+    use std::io::IsTerminal;
+    use std::os::fd::AsFd;
+    use std::os::unix::fs::FileTypeExt;
+    if std::io::stdin().is_terminal() {
+        return true;
+    }
+    std::io::stdin()
+        .as_fd()
+        .try_clone_to_owned()
+        .map(std::fs::File::from)
+        .and_then(|f| f.metadata())
+        .is_ok_and(|m| m.file_type().is_fifo() || m.file_type().is_socket())
+}
+
+#[cfg(not(unix))]
+fn stdin_is_live() -> bool {
+    use std::io::IsTerminal;
+    std::io::stdin().is_terminal()
+}
+
+/// A name as it may be printed on a terminal: control characters (a
+/// newline, an escape sequence in a file name) are escaped.
+pub fn shown(name: &str) -> String {
+    if !name.chars().any(char::is_control) {
+        return name.to_string();
+    }
+    name.chars()
+        .map(|c| {
+            if c.is_control() {
+                c.escape_default().to_string()
+            } else {
+                c.to_string()
+            }
+        })
+        .collect()
+}

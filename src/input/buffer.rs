@@ -1,0 +1,209 @@
+//! A read buffer over a stream, compacted as it is consumed, that grows to
+//! hold one record and never past the record limit.
+
+use super::open::is_stopped;
+use crate::record::skip::skip_container;
+use std::io::{self, Read};
+
+pub(crate) struct Buffer {
+    r: Box<dyn Read + Send>,
+    buf: Vec<u8>,
+    start: usize,
+    end: usize,
+    chunk: usize,
+    max: usize,
+    consumed: u64,
+    eof: bool,
+    /// Return from `fill` after one read that brought bytes, rather than
+    /// reading on until a chunk is full: a slow writer's record is decided
+    /// as soon as it arrives.
+    streaming: bool,
+    /// A read error, kept: `fill` returns the bytes read before it first,
+    /// then this error on every later call, so nothing decoded before
+    /// damage (a bad CRC, a truncated member) is lost.
+    error: Option<(io::ErrorKind, String)>,
+}
+
+impl Buffer {
+    pub(crate) fn new(
+        r: Box<dyn Read + Send>,
+        chunk: usize,
+        max: usize,
+        streaming: bool,
+    ) -> Buffer {
+        Buffer {
+            r,
+            buf: vec![0; chunk.max(4096)],
+            start: 0,
+            end: 0,
+            chunk: chunk.max(4096),
+            max,
+            consumed: 0,
+            eof: false,
+            streaming,
+            error: None,
+        }
+    }
+
+    pub(crate) fn data(&self) -> &[u8] {
+        &self.buf[self.start..self.end]
+    }
+
+    pub(crate) fn consume(&mut self, n: usize) {
+        self.start += n;
+        self.consumed += n as u64;
+    }
+
+    /// Bytes consumed since the start of the stream.
+    pub(crate) fn offset(&self) -> u64 {
+        self.consumed
+    }
+
+    /// Doubles the buffer, but never past the record limit plus a chunk:
+    /// a longer record is skipped, not held.
+    fn grow(&mut self) {
+        let new = (self.buf.len() * 2)
+            .min(self.max.saturating_add(self.chunk))
+            .max(self.buf.len() + 1);
+        self.buf.resize(new, 0);
+    }
+
+    /// Returns to the initial size after an oversized record.
+    pub(crate) fn shrink(&mut self) {
+        if self.buf.len() > self.chunk && self.end - self.start <= self.chunk {
+            self.buf.copy_within(self.start..self.end, 0);
+            self.end -= self.start;
+            self.start = 0;
+            self.buf.truncate(self.chunk);
+            self.buf.shrink_to_fit();
+        }
+    }
+
+    /// Reads more (moving the unconsumed bytes to the front first); the
+    /// number of new bytes, 0 at the end.
+    pub(crate) fn fill(&mut self) -> io::Result<usize> {
+        if let Some((kind, message)) = &self.error {
+            return Err(io::Error::new(*kind, message.clone()));
+        }
+        if self.eof {
+            return Ok(0);
+        }
+        if self.start > 0 {
+            self.buf.copy_within(self.start..self.end, 0);
+            self.end -= self.start;
+            self.start = 0;
+        }
+        if self.end == self.buf.len() {
+            self.grow();
+        }
+        let mut total = 0;
+        while self.end < self.buf.len() && total < self.chunk {
+            match self.r.read(&mut self.buf[self.end..]) {
+                Ok(0) => {
+                    self.eof = true;
+                    break;
+                }
+                Ok(n) => {
+                    self.end += n;
+                    total += n;
+                    if self.streaming {
+                        break;
+                    }
+                }
+                Err(e) if e.kind() == io::ErrorKind::Interrupted && !is_stopped(&e) => {}
+                Err(e) => {
+                    self.eof = true;
+                    self.error = Some((e.kind(), e.to_string()));
+                    if total == 0 {
+                        return Err(e);
+                    }
+                    break;
+                }
+            }
+        }
+        Ok(total)
+    }
+
+    pub(crate) fn fill_at_least(&mut self, n: usize) -> io::Result<()> {
+        while self.data().len() < n && self.fill()? > 0 {}
+        Ok(())
+    }
+
+    pub(crate) fn next_byte(&self) -> Option<u8> {
+        self.data().first().copied()
+    }
+
+    /// Skips whitespace, reading as needed; false at the end of input.
+    pub(crate) fn skip_ws(&mut self) -> io::Result<bool> {
+        loop {
+            let k = self
+                .data()
+                .iter()
+                .position(|b| !matches!(b, b' ' | b'\t' | b'\n' | b'\r'));
+            match k {
+                Some(k) => {
+                    self.consume(k);
+                    return Ok(true);
+                }
+                None => {
+                    let n = self.data().len();
+                    self.consume(n);
+                    if self.fill()? == 0 {
+                        return Ok(false);
+                    }
+                }
+            }
+        }
+    }
+
+    /// Makes sure a whole value is buffered and returns its length: an
+    /// object or array by bracket matching, a string, or a scalar. `None`
+    /// when the input ends first, or when more than `limit` bytes are
+    /// buffered without the value ending.
+    pub(crate) fn element_len(&mut self, limit: usize) -> io::Result<Option<usize>> {
+        loop {
+            let d = self.data();
+            let found = match d.first() {
+                Some(b'{' | b'[') => skip_container(d, 0),
+                Some(b'"') => {
+                    let mut j = 1;
+                    loop {
+                        match memchr::memchr2(b'"', b'\\', &d[j.min(d.len())..]) {
+                            Some(k) if d[j + k] == b'"' => break Some(j + k + 1),
+                            Some(k) => j += k + 2,
+                            None => break None,
+                        }
+                    }
+                }
+                Some(_) => d
+                    .iter()
+                    .position(|b| matches!(b, b',' | b']' | b'}' | b' ' | b'\t' | b'\n' | b'\r'))
+                    .filter(|k| *k > 0),
+                None => None,
+            };
+            if found.is_some() || self.data().len() > limit {
+                return Ok(found);
+            }
+            if self.fill()? == 0 {
+                return Ok(None);
+            }
+        }
+    }
+
+    pub(crate) fn take_string(&mut self) -> io::Result<Option<Vec<u8>>> {
+        let Some(n) = self.element_len(self.max)? else {
+            return Ok(None);
+        };
+        let s = self.data()[1..n - 1].to_vec();
+        self.consume(n);
+        Ok(Some(s))
+    }
+
+    pub(crate) fn skip_value(&mut self) -> io::Result<Option<()>> {
+        let Some(n) = self.element_len(self.max)? else {
+            return Ok(None);
+        };
+        self.consume(n);
+        Ok(Some(()))
+    }
+}
