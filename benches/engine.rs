@@ -4,9 +4,9 @@
 //! interpreter is the baseline.
 
 use criterion::{criterion_group, criterion_main, BenchmarkId, Criterion};
-use ctsel::model::{AdvancedSelector, Field, FieldCondition, Operator};
 use ctsel::record::RecordView;
 use ctsel::{reference, Program, SelectorSet};
+use ctsel::{AdvancedSelector, Field, FieldCondition, Operator};
 use std::hint::black_box;
 
 fn selectors(n: usize, field: Field, op: Operator) -> SelectorSet {

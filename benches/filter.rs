@@ -3,7 +3,7 @@
 //! scanner (the naive baseline), with the seed selector.
 
 use criterion::{criterion_group, criterion_main, Criterion, Throughput};
-use ctsel::record::fast::{Decider, Emit, Mode};
+use ctsel::record::{Decider, Emit, Mode};
 use ctsel::{parse_str, validate, Program};
 use std::hint::black_box;
 use std::process::Command;

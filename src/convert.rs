@@ -21,11 +21,37 @@ use std::fmt;
 
 /// Why selectors cannot be converted.
 #[derive(Clone, Debug, PartialEq, Eq)]
-pub struct ConvertError(String);
+pub struct ConvertError {
+    kind: ConvertErrorKind,
+    message: String,
+}
+
+/// Why basic selectors have no advanced equivalent.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum ConvertErrorKind {
+    /// An excluded management event source other than KMS and RDS Data.
+    ExcludedSource,
+    /// A data resource type advanced selectors do not accept.
+    ResourceType,
+    /// The result would exceed the 500-value limit.
+    TooManyValues,
+}
+
+impl ConvertError {
+    fn new(kind: ConvertErrorKind, message: String) -> ConvertError {
+        ConvertError { kind, message }
+    }
+
+    /// Why the conversion failed.
+    pub fn kind(&self) -> ConvertErrorKind {
+        self.kind
+    }
+}
 
 impl fmt::Display for ConvertError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(&self.0)
+        f.write_str(&self.message)
     }
 }
 
@@ -62,8 +88,8 @@ fn read_only(rw: ReadWriteType) -> Option<FieldCondition> {
 ///
 /// # Examples
 /// ```
-/// use ctsel::model::{BasicSelector, ReadWriteType};
-/// let advanced = ctsel::convert::basic_to_advanced(&[BasicSelector {
+/// use ctsel::{BasicSelector, ReadWriteType};
+/// let advanced = ctsel::basic_to_advanced(&[BasicSelector {
 ///     read_write_type: ReadWriteType::WriteOnly,
 ///     ..BasicSelector::default()
 /// }]).unwrap();
@@ -84,7 +110,7 @@ pub fn basic_to_advanced(set: &[BasicSelector]) -> Result<Vec<AdvancedSelector>,
             if !s.exclude_management_event_sources.is_empty() {
                 for e in &s.exclude_management_event_sources {
                     if !matches!(e.as_str(), "kms.amazonaws.com" | "rdsdata.amazonaws.com") {
-                        return Err(ConvertError(format!(
+                        return Err(ConvertError::new(ConvertErrorKind::ExcludedSource, format!(
                             "selector {i}: excluding {e} cannot be expressed: advanced selectors exclude only kms.amazonaws.com and rdsdata.amazonaws.com"
                         )));
                     }
@@ -103,7 +129,7 @@ pub fn basic_to_advanced(set: &[BasicSelector]) -> Result<Vec<AdvancedSelector>,
                 continue; // selects nothing
             }
             if !catalog.is_resource_type(&dr.type_) {
-                return Err(ConvertError(format!(
+                return Err(ConvertError::new(ConvertErrorKind::ResourceType, format!(
                     "selector {i}, data resource {j}: {} is not a resource type advanced selectors accept",
                     dr.type_
                 )));
@@ -161,9 +187,10 @@ pub fn basic_to_advanced(set: &[BasicSelector]) -> Result<Vec<AdvancedSelector>,
         .map(|(_, v)| v.len())
         .sum();
     if total > 500 {
-        return Err(ConvertError(format!(
-            "the advanced equivalent needs {total} values; a trail allows 500"
-        )));
+        return Err(ConvertError::new(
+            ConvertErrorKind::TooManyValues,
+            format!("the advanced equivalent needs {total} values; a trail allows 500"),
+        ));
     }
     Ok(out)
 }

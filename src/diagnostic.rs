@@ -1,5 +1,8 @@
 //! Diagnostics: what is wrong (or worth a warning), in AWS's words, and where.
 //!
+//! The exception names below are the one table of them: validation names an
+//! exception only through these constants.
+//!
 //! A diagnostic carries AWS's exception name and message, whether that
 //! message is AWS's own text to the byte ([`Provenance::Verbatim`]) or ours in
 //! AWS's style, the spec rule that produced it, and what AWS never gives: a
@@ -15,6 +18,8 @@ pub const PARAM_VALIDATION_ERROR: &str = "ParamValidationError";
 pub const INVALID_EVENT_SELECTORS: &str = "InvalidEventSelectorsException";
 /// The service rejected the trail name (spec §2.2 B3).
 pub const INVALID_TRAIL_NAME: &str = "InvalidTrailNameException";
+/// The trail ARN in a document is malformed (spec §2.2).
+pub const CLOUDTRAIL_ARN_INVALID: &str = "CloudTrailARNInvalidException";
 /// The input is not JSON at all: neither the CLI nor the SDK would send it.
 pub const JSON_SYNTAX_ERROR: &str = "JSONDecodeError";
 /// Used for warnings: nothing AWS would raise.

@@ -271,7 +271,7 @@ fn minimise(pa: &Program, pb: &Program, mut record: Value) -> Value {
 /// # Examples
 ///
 /// ```
-/// use ctsel::diff::{DiffOptions, Differ};
+/// use ctsel::{DiffOptions, Differ};
 /// use ctsel::{parse_str, validate, ParseOptions, ValidateOptions};
 ///
 /// let set = |t: &str| validate(&parse_str("s", t, &ParseOptions::default()).unwrap(), &ValidateOptions::default()).unwrap().selectors;

@@ -2,30 +2,49 @@
 #![deny(missing_docs)]
 #![cfg_attr(not(test), deny(clippy::unwrap_used, clippy::expect_used))]
 
-pub mod compile;
-pub mod convert;
-pub mod diagnostic;
-pub mod diff;
-pub mod eval;
-pub mod explain;
+// The pipeline, one module per stage (see the README's Layout). Only the
+// common path is at the root; `input`, `record`, `reference` and
+// `strategies` are the documented expert modules.
+mod compile;
+mod convert;
+mod diagnostic;
+mod diff;
+mod eval;
+mod explain;
 pub mod input;
-pub mod ir;
-pub mod lint;
-pub mod model;
-pub mod parse;
+mod ir;
+mod json;
+mod lint;
+mod model;
+mod parse;
 pub mod record;
 pub mod reference;
-pub mod source;
+mod source;
 #[cfg(feature = "proptest")]
 pub mod strategies;
-pub mod validate;
+mod validate;
 
 pub use compile::Program;
-pub use diagnostic::{Diagnostic, Provenance, Severity};
+pub use convert::{basic_to_advanced, ConvertError, ConvertErrorKind};
+pub use diagnostic::{
+    Diagnostic, Layer, Provenance, Severity, CLOUDTRAIL_ARN_INVALID, INVALID_EVENT_SELECTORS,
+    INVALID_TRAIL_NAME, JSON_SYNTAX_ERROR, PARAM_VALIDATION_ERROR, WARNING,
+};
+pub use diff::{diff, DiffOptions, DiffReport, Differ, Witness};
 pub use eval::{Run, Verdict};
+pub use explain::{
+    explain, ConditionExplanation, Explanation, PartExplanation, SelectorExplanation,
+};
+pub use input::{filter, Counts, Event, Flow, Options as FilterOptions, Source};
+pub use lint::{lint, Finding, LintOptions, RULES};
 pub use model::{
     AdvancedSelector, BasicDataResource, BasicSelector, Category, Document, DocumentShape, Field,
     FieldCondition, Operator, ReadWriteType, SelectorKind, SelectorSet,
 };
 pub use parse::{parse_bytes, parse_str, ParseError, ParseOptions};
-pub use validate::{check, validate, Catalog, Report, ValidateOptions, Validated};
+pub use record::{RecordView, ScanError, ScanErrorKind};
+pub use source::{LineCol, Pointer, SourceText, Span};
+pub use validate::{
+    catalog_entries, check, is_partition, lenient, validate, Catalog, Report, ValidateOptions,
+    Validated,
+};

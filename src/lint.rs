@@ -44,28 +44,43 @@ pub struct LintOptions {
     pub log_bucket: Option<String>,
 }
 
+/// Lint rule CT001; see [`RULES`].
+pub const CT001: &str = "CT001";
+/// Lint rule CT002; see [`RULES`].
+pub const CT002: &str = "CT002";
+/// Lint rule CT003; see [`RULES`].
+pub const CT003: &str = "CT003";
+/// Lint rule CT004; see [`RULES`].
+pub const CT004: &str = "CT004";
+/// Lint rule CT005; see [`RULES`].
+pub const CT005: &str = "CT005";
+/// Lint rule CT006; see [`RULES`].
+pub const CT006: &str = "CT006";
+/// Lint rule CT007; see [`RULES`].
+pub const CT007: &str = "CT007";
+
 /// The id, severity and one-line summary of every rule, for SARIF.
 pub const RULES: [(&str, Severity, &str); 7] = [
     (
-        "CT001",
+        CT001,
         Severity::Error,
         "Equals/NotEquals on resources.ARN with an S3 bucket ARN ending in '/' matches no object",
     ),
-    ("CT002", Severity::Error, "a selector that can never match"),
-    ("CT003", Severity::Warning, "a selector subsumed by another"),
+    (CT002, Severity::Error, "a selector that can never match"),
+    (CT003, Severity::Warning, "a selector subsumed by another"),
     (
-        "CT004",
+        CT004,
         Severity::Warning,
         "duplicated management-event selectors",
     ),
-    ("CT005", Severity::Warning, "overlapping data selectors"),
+    (CT005, Severity::Warning, "overlapping data selectors"),
     (
-        "CT006",
+        CT006,
         Severity::Warning,
         "a literal '*' that looks like a wildcard",
     ),
     (
-        "CT007",
+        CT007,
         Severity::Error,
         "data events logged on the trail's own log bucket",
     ),
@@ -250,7 +265,7 @@ fn advanced(
                     let (pointer, span) = places.value(i, f.field, *op, k);
                     if value.contains('*') {
                         out.push(Finding {
-                            id: "CT006",
+                            id: CT006,
                             severity: Severity::Warning,
                             message: format!("`{value}` contains `*`, which is a literal character, not a wildcard"),
                             pointer: pointer.clone(),
@@ -272,7 +287,7 @@ fn advanced(
                             ("excludes", "NotStartsWith")
                         };
                         out.push(Finding {
-                            id: "CT001",
+                            id: CT001,
                             severity: Severity::Error,
                             message: format!("{op} `{value}` {what} nothing: S3 object ARNs are never equal to a bucket ARN with a trailing slash"),
                             pointer,
@@ -291,7 +306,7 @@ fn advanced(
             {
                 let (pointer, span) = places.field(i, f.field);
                 out.push(Finding {
-                    id: "CT002",
+                    id: CT002,
                     severity: Severity::Error,
                     message: format!("selector {i} can never match: every value its {} field selects, it also deselects", f.field),
                     pointer,
@@ -316,7 +331,7 @@ fn advanced(
                 if wrong.len() == c.select.len() {
                     let (pointer, span) = places.field(i, f.field);
                     out.push(Finding {
-                        id: "CT002",
+                        id: CT002,
                         severity: Severity::Error,
                         message: format!(
                             "selector {i} can never match: no {t} resource has the ARNs it selects"
@@ -348,7 +363,7 @@ fn advanced(
                 if contradicts {
                     let (pointer, span) = places.field(i, Field::ReadOnly);
                     out.push(Finding {
-                        id: "CT002",
+                        id: CT002,
                         severity: Severity::Error,
                         message: format!(
                             "selector {i} can never match: readOnly is {} but every event name it selects is a {} call",
@@ -401,7 +416,7 @@ fn advanced(
             // Report once per pair: the later of two identical selectors.
             if a_in_b && (!b_in_a || i > j) {
                 out.push(Finding {
-                    id: "CT003",
+                    id: CT003,
                     severity: Severity::Warning,
                     message: format!("selector {i} is subsumed by selector {j}: every event it logs, selector {j} logs too"),
                     pointer: Pointer::root().index(i),
@@ -425,7 +440,7 @@ fn advanced(
                     };
                     if !disjoint {
                         out.push(Finding {
-                            id: "CT004",
+                            id: CT004,
                             severity: Severity::Warning,
                             message: format!("selectors {j} and {i} both log management events, some of them the same"),
                             pointer: Pointer::root().index(i),
@@ -452,7 +467,7 @@ fn advanced(
                     };
                     if same_type && arns_overlap {
                         out.push(Finding {
-                            id: "CT005",
+                            id: CT005,
                             severity: Severity::Warning,
                             message: format!(
                                 "data selectors {j} and {i} select some of the same resources"
@@ -505,7 +520,7 @@ fn api_reads(name: &str) -> Option<bool> {
 
 fn log_bucket_finding(i: usize, bucket: &str, places: &Places<'_>) -> Finding {
     Finding {
-        id: "CT007",
+        id: CT007,
         severity: Severity::Error,
         message: format!("selector {i} logs data events on the trail's own log bucket `{bucket}`: each delivered log file is written as an object and logged again"),
         pointer: Pointer::root().index(i),
@@ -535,7 +550,7 @@ fn basic(v: &[BasicSelector], places: &Places<'_>, options: &LintOptions, out: &
                     .map_or(places.selector(i), |v| v.span);
                 if value.contains('*') {
                     out.push(Finding {
-                        id: "CT006",
+                        id: CT006,
                         severity: Severity::Warning,
                         message: format!(
                             "`{value}` contains `*`, which is a literal character, not a wildcard"
@@ -571,7 +586,7 @@ fn basic(v: &[BasicSelector], places: &Places<'_>, options: &LintOptions, out: &
                 )
             {
                 out.push(Finding {
-                    id: "CT004",
+                    id: CT004,
                     severity: Severity::Warning,
                     message: format!(
                         "selectors {j} and {i} both log management events, some of them the same"
@@ -590,7 +605,7 @@ fn basic(v: &[BasicSelector], places: &Places<'_>, options: &LintOptions, out: &
                             .any(|x| db.values.iter().any(|y| basic_overlap(&da.type_, x, y)))
                     {
                         out.push(Finding {
-                            id: "CT005",
+                            id: CT005,
                             severity: Severity::Warning,
                             message: format!("selectors {j} and {i} select some of the same {} resources", da.type_),
                             pointer: Pointer::root().index(i).key("DataResources"),

@@ -370,32 +370,12 @@ impl Operator {
             Operator::NotEquals | Operator::NotStartsWith | Operator::NotEndsWith
         )
     }
-
-    /// The comparison, ignoring polarity.
-    pub fn test(self) -> Test {
-        match self {
-            Operator::Equals | Operator::NotEquals => Test::Equals,
-            Operator::StartsWith | Operator::NotStartsWith => Test::Prefix,
-            Operator::EndsWith | Operator::NotEndsWith => Test::Suffix,
-        }
-    }
 }
 
 impl fmt::Display for Operator {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str(self.as_str())
     }
-}
-
-/// A string comparison, the part of an operator that is not its polarity.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum Test {
-    /// Whole-string equality.
-    Equals,
-    /// Prefix.
-    Prefix,
-    /// Suffix.
-    Suffix,
 }
 
 /// The event categories a trail's selectors govern.

@@ -6,8 +6,8 @@
 use ctsel::strategies::basic_selector_set;
 use ctsel::strategies::records::record_text_for;
 use ctsel::{
-    check, convert, parse_str, ParseOptions, Program, SelectorKind, SelectorSet, ValidateOptions,
-    Verdict,
+    basic_to_advanced, check, parse_str, ParseOptions, Program, SelectorKind, SelectorSet,
+    ValidateOptions, Verdict,
 };
 use proptest::prelude::*;
 
@@ -26,7 +26,7 @@ proptest! {
         })
     ) {
         let SelectorSet::Basic(basic) = &set else { unreachable!() };
-        let advanced = SelectorSet::Advanced(convert::basic_to_advanced(basic).unwrap());
+        let advanced = SelectorSet::Advanced(basic_to_advanced(basic).unwrap());
         let text = advanced.to_json().to_string();
         let doc = parse_str("converted", &text, &ParseOptions { kind: Some(SelectorKind::Advanced), ..ParseOptions::default() }).unwrap();
         let (report, _) = check(&doc, &ValidateOptions::default());

@@ -10,7 +10,7 @@
 //! `--validate` mode unparseable records match too.
 
 use ctsel::input::{filter, Event, Flow, Options, Source};
-use ctsel::record::fast::{Decider, Emit, Mode};
+use ctsel::record::{Decider, Emit, Mode};
 use ctsel::strategies::records::{record_for, record_text_for, write};
 use ctsel::strategies::selector_set;
 use ctsel::{reference, Program, SelectorSet, Verdict};

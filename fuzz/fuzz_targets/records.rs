@@ -4,7 +4,7 @@
 //! record the reference does not, and agrees on every parseable record.
 #![no_main]
 
-use ctsel::record::fast::{Decider, Emit, Mode};
+use ctsel::record::{Decider, Emit, Mode};
 use ctsel::{parse_str, reference, validate, Program, SelectorSet};
 use libfuzzer_sys::fuzz_target;
 use std::sync::OnceLock;

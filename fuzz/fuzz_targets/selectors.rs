@@ -16,7 +16,7 @@ fuzz_target!(|data: &[u8]| {
             assert!(d.span.end as usize <= doc.source.text().len());
             let _ = d.location(&doc.source);
         }
-        let _ = ctsel::validate::lenient(&doc);
+        let _ = ctsel::lenient(&doc);
         if let Some(set) = set {
             let program = Program::new(&set);
             let _ = program.to_string();

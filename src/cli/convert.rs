@@ -39,7 +39,7 @@ pub fn run(args: Args) -> u8 {
         eprintln!("ctsel: these selectors are already advanced; there is nothing to convert");
         return 2;
     };
-    let advanced = match ctsel::convert::basic_to_advanced(basic) {
+    let advanced = match ctsel::basic_to_advanced(basic) {
         Ok(a) => SelectorSet::Advanced(a),
         Err(e) => {
             eprintln!("ctsel: cannot convert: {e}");

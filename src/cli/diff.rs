@@ -4,8 +4,8 @@ use super::filter::source_event;
 use super::records::InputArgs;
 use super::selectors::{load, CatalogArgs, Named};
 use super::{out, Format};
-use ctsel::diff::{DiffOptions, Differ, Witness};
 use ctsel::input::{filter, Event, Flow, Report};
+use ctsel::{DiffOptions, Differ, Witness};
 use serde_json::json;
 
 #[derive(clap::Args)]

@@ -4,10 +4,10 @@ use super::filter::source_event;
 use super::records::InputArgs;
 use super::selectors::SelectorArgs;
 use super::{Format, Output};
-use ctsel::explain::{explain, Explanation};
 use ctsel::input::{filter, Event, Flow, Place, Report};
 use ctsel::record::RecordView;
 use ctsel::SelectorSet;
+use ctsel::{explain, Explanation};
 use serde_json::json;
 
 #[derive(clap::Args)]
@@ -97,7 +97,7 @@ pub fn run(args: Args) -> u8 {
     let streaming = options.streaming;
     let mut out = Output::stdout();
     let mut code = u8::from(reading.walk_errors > 0) * 2;
-    filter(&program, &reading.sources, &options, &mut |e| {
+    let counts = filter(&program, &reading.sources, &options, &mut |e| {
         let Event::Record(d) = &e else {
             code = code.max(source_event(&e));
             return Flow::Continue;
@@ -156,6 +156,9 @@ pub fn run(args: Args) -> u8 {
     });
     if let Err(e) = out.try_flush() {
         return super::output_failed(&e);
+    }
+    if super::signal_exit().is_some() {
+        eprint!("{}", super::filter::counts_line(&counts));
     }
     super::ended_by_signal().unwrap_or(code)
 }

@@ -5,7 +5,7 @@ use super::records::{shown, InputArgs, Reading};
 use super::selectors::SelectorArgs;
 use super::{Format, Output};
 use ctsel::input::{filter, Counts, Event, Flow, Source};
-use ctsel::record::fast::Mode;
+use ctsel::record::Mode;
 use ctsel::SelectorSet;
 use serde_json::json;
 use std::io::{IsTerminal, Write};
@@ -48,7 +48,9 @@ pub struct Args {
 /// exit code they call for.
 pub(super) fn source_event(event: &Event<'_>) -> u8 {
     match event {
-        Event::SourceError { source, message } => {
+        Event::SourceError {
+            source, message, ..
+        } => {
             eprintln!("ctsel: {}: {message}", shown(source));
             2
         }
@@ -219,6 +221,14 @@ fn progress_bar(sources: &[Source], done: Arc<AtomicU64>) -> Option<indicatif::P
     Some(bar)
 }
 
+/// The summary's first line: every record accounted for.
+pub(super) fn counts_line(c: &Counts) -> String {
+    format!(
+        "ctsel: {} records read: {} logged, {} not logged, {} not governed, {} unparseable\n",
+        c.records, c.logged, c.not_logged, c.not_governed, c.unparseable
+    )
+}
+
 /// Selector names, for summaries.
 pub(super) fn selector_names(set: &SelectorSet) -> Vec<Option<String>> {
     match set {
@@ -242,10 +252,7 @@ fn summary(c: &Counts, set: &SelectorSet, secs: f64, r: &Reading, shown: u64, fo
         eprintln!("{v}");
         return;
     }
-    let mut s = format!(
-        "ctsel: {} records read: {} logged, {} not logged, {} not governed, {} unparseable\n",
-        c.records, c.logged, c.not_logged, c.not_governed, c.unparseable
-    );
+    let mut s = counts_line(c);
     if shown > 10 {
         s.push_str(&format!(
             "ctsel: ({} unparseable records not listed)\n",

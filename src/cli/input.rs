@@ -76,7 +76,5 @@ pub fn read_entries(path: &str) -> Result<Vec<String>, String> {
     }
     let text =
         String::from_utf8(bytes).map_err(|_| format!("{}: not UTF-8 text", input.display()))?;
-    Ok(ctsel::validate::catalog::entries(&text)
-        .map(String::from)
-        .collect())
+    Ok(ctsel::catalog_entries(&text).map(String::from).collect())
 }

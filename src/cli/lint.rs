@@ -4,9 +4,9 @@ use super::input::Input;
 use super::out;
 use super::render;
 use super::selectors::CatalogArgs;
-use ctsel::diagnostic::{Diagnostic, Severity};
-use ctsel::lint::{lint, Finding, LintOptions, RULES};
 use ctsel::{check, parse_bytes};
+use ctsel::{lint, Finding, LintOptions, RULES};
+use ctsel::{Diagnostic, Severity};
 use serde_json::json;
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]

@@ -106,7 +106,7 @@ pub fn run(args: Args) -> u8 {
     let streaming = options.streaming;
     let format = args.format.unwrap_or(Format::Json);
     let mut code = u8::from(reading.walk_errors > 0) * 2;
-    filter(&program, &reading.sources, &options, &mut |e| {
+    let counts = filter(&program, &reading.sources, &options, &mut |e| {
         match &e {
             Event::Record(d) => {
                 match format {
@@ -131,6 +131,9 @@ pub fn run(args: Args) -> u8 {
     });
     if let Err(e) = out.try_flush() {
         return super::output_failed(&e);
+    }
+    if super::signal_exit().is_some() {
+        eprint!("{}", super::filter::counts_line(&counts));
     }
     super::ended_by_signal().unwrap_or(code)
 }

@@ -4,8 +4,8 @@
 use codespan_reporting::diagnostic::{Diagnostic as Cs, Label, Severity as CsSeverity};
 use codespan_reporting::files::SimpleFile;
 use codespan_reporting::term::{self, Config};
-use ctsel::diagnostic::{Diagnostic, Layer, Provenance, Severity};
-use ctsel::source::SourceText;
+use ctsel::SourceText;
+use ctsel::{Diagnostic, Layer, Provenance, Severity};
 use serde::Serialize;
 
 /// One diagnostic as the JSON contract prints it.

@@ -58,7 +58,7 @@ impl CatalogArgs {
                 .add_network_sources(v.iter().map(String::as_str));
         }
         if let Some(p) = &self.partition {
-            if !ctsel::validate::arn::is_partition(p) {
+            if !ctsel::is_partition(p) {
                 return Err(usage(format!(
                     "--partition {p}: not an AWS partition (aws, aws-cn, aws-us-gov, ...)"
                 )));
@@ -140,9 +140,9 @@ pub fn load(
     let structural = report
         .errors
         .iter()
-        .any(|d| d.exception == ctsel::diagnostic::PARAM_VALIDATION_ERROR);
+        .any(|d| d.exception == ctsel::PARAM_VALIDATION_ERROR);
     if allow_invalid && !structural {
-        if let Some(set) = ctsel::validate::lenient(&doc) {
+        if let Some(set) = ctsel::lenient(&doc) {
             let program = Program::new(&set);
             return Ok((set, program));
         }

@@ -4,7 +4,7 @@ use super::input::Input;
 use super::render::{self, JsonDiagnostic};
 use super::selectors::CatalogArgs;
 use super::{out, Format};
-use ctsel::model::DocumentShape;
+use ctsel::DocumentShape;
 use ctsel::{check, parse_bytes, ParseOptions, ValidateOptions};
 use serde::Serialize;
 

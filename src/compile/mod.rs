@@ -258,11 +258,6 @@ impl Program {
     pub fn reads(&self, field: Field) -> bool {
         !self.by_field[field_index(field)].is_empty()
     }
-
-    /// True when some selector tests the record's `resources`.
-    pub fn reads_resources(&self) -> bool {
-        !self.res_conds.is_empty()
-    }
 }
 
 impl fmt::Display for Program {

@@ -10,7 +10,6 @@
 //! its nodes.
 
 use smallvec::SmallVec;
-use std::fmt::Write as _;
 
 #[derive(Clone, Debug, Default)]
 struct Node {
@@ -106,32 +105,6 @@ impl Trie {
     /// True when only the root exists.
     pub fn is_empty(&self) -> bool {
         self.nodes.len() == 1
-    }
-
-    /// A textual picture of the trie: one line per node that carries atoms.
-    pub fn dump(&self, reversed: bool, out: &mut String) {
-        let mut stack = vec![(0u32, Vec::<u8>::new())];
-        while let Some((n, path)) = stack.pop() {
-            let node = &self.nodes[n as usize];
-            if !node.pass.is_empty() || !node.end.is_empty() {
-                let mut shown = path.clone();
-                if reversed {
-                    shown.reverse();
-                }
-                let _ = writeln!(
-                    out,
-                    "      {:?}  prefix-atoms {:?}  equal-atoms {:?}",
-                    String::from_utf8_lossy(&shown),
-                    node.pass.as_slice(),
-                    node.end.as_slice()
-                );
-            }
-            for (b, c) in node.children.iter().rev() {
-                let mut p = path.clone();
-                p.push(*b);
-                stack.push((*c, p));
-            }
-        }
     }
 }
 

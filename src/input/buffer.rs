@@ -1,7 +1,7 @@
 //! A read buffer over a stream, compacted as it is consumed, that grows to
 //! hold one record and never past the record limit.
 
-use super::open::is_stopped;
+use super::open::{again, is_stopped};
 use crate::record::skip::skip_container;
 use std::io::{self, Read};
 
@@ -21,7 +21,7 @@ pub(crate) struct Buffer {
     /// A read error, kept: `fill` returns the bytes read before it first,
     /// then this error on every later call, so nothing decoded before
     /// damage (a bad CRC, a truncated member) is lost.
-    error: Option<(io::ErrorKind, String)>,
+    error: Option<io::Error>,
 }
 
 impl Buffer {
@@ -82,8 +82,8 @@ impl Buffer {
     /// Reads more (moving the unconsumed bytes to the front first); the
     /// number of new bytes, 0 at the end.
     pub(crate) fn fill(&mut self) -> io::Result<usize> {
-        if let Some((kind, message)) = &self.error {
-            return Err(io::Error::new(*kind, message.clone()));
+        if let Some(e) = &self.error {
+            return Err(again(e));
         }
         if self.eof {
             return Ok(0);
@@ -113,7 +113,7 @@ impl Buffer {
                 Err(e) if e.kind() == io::ErrorKind::Interrupted && !is_stopped(&e) => {}
                 Err(e) => {
                     self.eof = true;
-                    self.error = Some((e.kind(), e.to_string()));
+                    self.error = Some(again(&e));
                     if total == 0 {
                         return Err(e);
                     }
@@ -122,11 +122,6 @@ impl Buffer {
             }
         }
         Ok(total)
-    }
-
-    pub(crate) fn fill_at_least(&mut self, n: usize) -> io::Result<()> {
-        while self.data().len() < n && self.fill()? > 0 {}
-        Ok(())
     }
 
     pub(crate) fn next_byte(&self) -> Option<u8> {

@@ -7,9 +7,9 @@
 //! not a log file, and reading it as one record would decide the wrapper.
 
 use super::buffer::Buffer;
-use super::open::describe;
 use super::worker::Worker;
 use super::Place;
+use super::{io_failure, Failure, InputErrorKind};
 use crate::record::skip::skip_container;
 use std::io;
 
@@ -123,19 +123,25 @@ impl Worker<'_, '_> {
     }
 
     /// One document; Ok(false) at a clean end of input.
-    fn log_file(&mut self, buf: &mut Buffer) -> Result<bool, String> {
-        let eio = |e: io::Error| describe(&e);
+    fn log_file(&mut self, buf: &mut Buffer) -> Result<bool, Failure> {
+        let eio = |e: io::Error| io_failure(&e);
         if !buf.skip_ws().map_err(eio)? {
             return Ok(false);
         }
         let start = buf.offset();
         if buf.next_byte() != Some(b'{') {
-            return Err(format!(
-                "expected a CloudTrail log file object at byte {start}"
+            return Err((
+                InputErrorKind::NotALogFile,
+                format!("expected a CloudTrail log file object at byte {start}"),
             ));
         }
         buf.consume(1);
-        let malformed = |buf: &Buffer| format!("malformed log file at byte {}", buf.offset());
+        let malformed = |buf: &Buffer| {
+            (
+                InputErrorKind::NotALogFile,
+                format!("malformed log file at byte {}", buf.offset()),
+            )
+        };
         let mut seen_records = false;
         // Members other than "Records" are skipped; "Records" is streamed.
         loop {
@@ -144,8 +150,9 @@ impl Worker<'_, '_> {
                 Some(b'}') => {
                     buf.consume(1);
                     if !seen_records {
-                        return Err(format!(
-                            "the document at byte {start} has no Records array: not a CloudTrail log file"
+                        return Err((
+                            InputErrorKind::NotALogFile,
+                            format!("the document at byte {start} has no Records array: not a CloudTrail log file"),
                         ));
                     }
                     return Ok(true);
@@ -180,9 +187,12 @@ impl Worker<'_, '_> {
                     Some(b'n') => "null",
                     _ => "not an array",
                 };
-                return Err(format!(
-                    "Records is {what}, not an array: not a CloudTrail log file (byte {})",
-                    buf.offset()
+                return Err((
+                    InputErrorKind::NotALogFile,
+                    format!(
+                        "Records is {what}, not an array: not a CloudTrail log file (byte {})",
+                        buf.offset()
+                    ),
                 ));
             }
             seen_records = true;
@@ -195,8 +205,8 @@ impl Worker<'_, '_> {
 
     /// The elements of a `Records` array, up to and including its `]`;
     /// Ok(false) to stop.
-    fn elements(&mut self, buf: &mut Buffer) -> Result<bool, String> {
-        let eio = |e: io::Error| describe(&e);
+    fn elements(&mut self, buf: &mut Buffer) -> Result<bool, Failure> {
+        let eio = |e: io::Error| io_failure(&e);
         let max = self.options.max_record;
         loop {
             if self.should_stop() {
@@ -213,9 +223,12 @@ impl Worker<'_, '_> {
                     continue;
                 }
                 None => {
-                    return Err(format!(
-                        "log file ends inside the Records array (byte {})",
-                        buf.offset()
+                    return Err((
+                        InputErrorKind::Truncated,
+                        format!(
+                            "log file ends inside the Records array (byte {})",
+                            buf.offset()
+                        ),
                     ));
                 }
                 Some(_) => {}
@@ -247,8 +260,9 @@ impl Worker<'_, '_> {
             let keep = self.record(&rec, Place::Offset(offset));
             buf.consume(len);
             if !ok {
-                return Err(format!(
-                    "log file ends inside record {index} (byte {offset})"
+                return Err((
+                    InputErrorKind::Truncated,
+                    format!("log file ends inside record {index} (byte {offset})"),
                 ));
             }
             if !keep {

@@ -29,7 +29,7 @@ mod worker;
 pub use walk::{expand, Expanded, Skipped};
 
 use crate::eval::Verdict;
-use crate::record::fast::Mode;
+use crate::record::Mode;
 use crate::Program;
 use std::path::PathBuf;
 use std::sync::atomic::{AtomicBool, AtomicU64, AtomicUsize, Ordering};
@@ -244,6 +244,8 @@ pub enum Event<'a> {
     SourceError {
         /// Source name.
         source: &'a str,
+        /// What kind of problem.
+        kind: InputErrorKind,
         /// Why.
         message: &'a str,
     },
@@ -255,6 +257,49 @@ pub enum Event<'a> {
         /// What.
         message: &'a str,
     },
+}
+
+/// Why an input could not be read to its end.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum InputErrorKind {
+    /// The operating system's error (no such file, permission denied, …).
+    Io(std::io::ErrorKind),
+    /// The input ends early: a truncated gzip member, a log file cut inside
+    /// its `Records` array.
+    Truncated,
+    /// Compressed data that does not decode: a bad CRC, a corrupt member,
+    /// trailing bytes after the last gzip member.
+    Damaged,
+    /// A compression ctsel does not read (bzip2, zstd, xz).
+    Unsupported,
+    /// A JSON document that is not a CloudTrail log file (`Records` missing
+    /// or not an array), or a malformed log file.
+    NotALogFile,
+    /// A decision thread could not be started.
+    Threads,
+}
+
+/// The kind and text of an input error.
+pub(crate) type Failure = (InputErrorKind, String);
+
+/// An I/O error as a [`Failure`]: gzip's damage and truncation are told
+/// apart from the operating system's errors.
+pub(crate) fn io_failure(e: &std::io::Error) -> Failure {
+    use std::io::ErrorKind as K;
+    let kind = match e.kind() {
+        K::UnexpectedEof => InputErrorKind::Truncated,
+        K::InvalidInput | K::InvalidData => InputErrorKind::Damaged,
+        k => InputErrorKind::Io(k),
+    };
+    let mut message = open::describe(e);
+    if message == "invalid gzip header" {
+        // What follows a complete member is not another member.
+        message = "bytes after the last complete gzip member are not gzip (trailing garbage, or a corrupt member); the records before them were read".into();
+    } else if kind == InputErrorKind::Damaged && !message.contains("gzip") {
+        message = format!("damaged gzip data: {message}");
+    }
+    (kind, message)
 }
 
 /// The caller's answer to an event.
@@ -381,9 +426,10 @@ impl Collector<'_> {
                 message: w,
             });
         }
-        if let Some(e) = &piece.error {
+        if let Some((kind, e)) = &piece.error {
             send(Event::SourceError {
                 source: name,
+                kind: *kind,
                 message: e,
             });
         }
@@ -481,6 +527,7 @@ pub fn filter(
                     let message = format!("cannot start a decision thread: {e}");
                     (c.sink)(Event::SourceError {
                         source: "-",
+                        kind: InputErrorKind::Threads,
                         message: &message,
                     });
                     return;

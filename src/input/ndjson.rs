@@ -3,7 +3,8 @@
 //! than the record limit is counted and skipped without being held.
 
 use super::buffer::Buffer;
-use super::open::{describe, Counting};
+use super::io_failure;
+use super::open::Counting;
 use super::worker::Worker;
 use super::{Place, Source};
 use std::fs::File;
@@ -16,12 +17,12 @@ impl Worker<'_, '_> {
         let Source::File(p) = source else { return };
         let mut f = match File::open(p) {
             Ok(f) => f,
-            Err(e) => return self.fail(describe(&e)),
+            Err(e) => return self.fail(io_failure(&e)),
         };
         // A line belongs to the range holding its first byte.
         let from = start.saturating_sub(1);
         if let Err(e) = f.seek(SeekFrom::Start(from)) {
-            return self.fail(describe(&e));
+            return self.fail(io_failure(&e));
         }
         let reader = Counting {
             inner: f,
@@ -45,7 +46,7 @@ impl Worker<'_, '_> {
                 match buf.fill() {
                     Ok(0) => return self.flush(),
                     Ok(_) => {}
-                    Err(e) => return self.fail(describe(&e)),
+                    Err(e) => return self.fail(io_failure(&e)),
                 }
             }
         }
@@ -58,6 +59,10 @@ impl Worker<'_, '_> {
     /// Line numbers are relative to the job; the collector adds the lines
     /// of the source's earlier pieces.
     pub(crate) fn lines(&mut self, buf: &mut Buffer, limit: Option<u64>, mut pos: u64) {
+        // Lines already buffered (by container detection) are decided
+        // before reading more: a slow writer's first record must not wait
+        // for the second.
+        let mut buffered = memchr::memchr(b'\n', buf.data()).is_some();
         loop {
             if self.should_stop() {
                 return;
@@ -66,12 +71,17 @@ impl Worker<'_, '_> {
             // processed like any input, then the error is reported.
             // After a stop request only complete lines count: the last one
             // was cut by the stop, not by the input.
-            let (eof, error) = match buf.fill() {
+            let filled = if std::mem::take(&mut buffered) {
+                Ok(1)
+            } else {
+                buf.fill()
+            };
+            let (eof, error) = match filled {
                 Ok(0) => (true, None),
                 Ok(_) => (false, None),
                 Err(e) => (
                     !self.options.stop.load(Ordering::Relaxed),
-                    Some(describe(&e)),
+                    Some(io_failure(&e)),
                 ),
             };
             let data = buf.data();
@@ -155,7 +165,7 @@ impl Worker<'_, '_> {
                 Ok(0) => break,
                 Ok(_) => {}
                 Err(e) => {
-                    self.fail(describe(&e));
+                    self.fail(io_failure(&e));
                     return None;
                 }
             }

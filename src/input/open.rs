@@ -23,12 +23,36 @@ pub(crate) fn describe(e: &io::Error) -> String {
     }
 }
 
-/// The message of the error a stopped read returns.
-pub(crate) const STOPPED: &str = "stopped";
+/// The error a read returns when a stop was requested. Not of kind
+/// `Interrupted`, which `std`'s read helpers retry for ever.
+#[derive(Debug)]
+struct Stopped;
+
+impl std::fmt::Display for Stopped {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("stopped")
+    }
+}
+
+impl std::error::Error for Stopped {}
+
+fn stopped() -> io::Error {
+    io::Error::other(Stopped)
+}
+
+/// The same error once more (`io::Error` is not `Clone`); a stop stays a
+/// stop.
+pub(crate) fn again(e: &io::Error) -> io::Error {
+    if is_stopped(e) {
+        stopped()
+    } else {
+        io::Error::new(e.kind(), e.to_string())
+    }
+}
 
 /// True for the error a read returns when a stop was requested.
 pub(crate) fn is_stopped(e: &io::Error) -> bool {
-    e.kind() == io::ErrorKind::Interrupted && e.to_string() == STOPPED
+    e.get_ref().is_some_and(|r| r.is::<Stopped>())
 }
 
 /// How a source's bytes are encoded, from its first bytes.
@@ -227,7 +251,7 @@ impl Read for ReadAhead {
                         Err(std::sync::mpsc::RecvTimeoutError::Disconnected) => break Err(()),
                         Err(std::sync::mpsc::RecvTimeoutError::Timeout) => {
                             if stop.load(Ordering::Relaxed) {
-                                return Err(io::Error::new(io::ErrorKind::Interrupted, STOPPED));
+                                return Err(stopped());
                             }
                         }
                     }

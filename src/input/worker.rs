@@ -2,11 +2,13 @@
 //! and account for it in pieces that the collector puts in order.
 
 use super::buffer::Buffer;
-use super::open::{describe, encoding, open, Counting, Encoding, ReadAhead};
-use super::{logfile, Extent, Job, Location, Options, Place, Report, Source};
+use super::open::{encoding, open, Counting, Encoding, ReadAhead};
+use super::{
+    io_failure, logfile, Extent, InputErrorKind, Job, Location, Options, Place, Report, Source,
+};
 use crate::eval::Verdict;
-use crate::record::fast::{Decider, Emit, Mode};
 use crate::record::ScanError;
+use crate::record::{Decider, Emit, Mode};
 use crate::Program;
 use std::io::{self, Read};
 use std::sync::atomic::Ordering;
@@ -32,7 +34,7 @@ pub(crate) struct Piece {
     /// Lines started in this piece (NDJSON), for numbering ranges.
     pub(crate) lines: u64,
     pub(crate) warning: Option<String>,
-    pub(crate) error: Option<String>,
+    pub(crate) error: Option<super::Failure>,
 }
 
 impl Piece {
@@ -72,7 +74,7 @@ pub(crate) fn run_job(
     match &job.extent {
         Extent::Whole => match open(source, &options.stop, options.streaming) {
             Ok(r) => w.whole(r),
-            Err(e) => w.fail(describe(&e)),
+            Err(e) => w.fail(io_failure(&e)),
         },
         Extent::Range(start, end) => w.range(source, *start, *end),
     }
@@ -110,10 +112,10 @@ impl Worker<'_, '_> {
         self.stopped || self.options.stop.load(Ordering::Relaxed)
     }
 
-    pub(crate) fn fail(&mut self, message: String) {
+    pub(crate) fn fail(&mut self, failure: super::Failure) {
         // A read ended by a stop request is not a damaged input.
         if !self.options.stop.load(Ordering::Relaxed) {
-            self.piece.error = Some(message);
+            self.piece.error = Some(failure);
         }
         self.flush();
     }
@@ -242,7 +244,7 @@ impl Worker<'_, '_> {
         };
         let mut head = Vec::with_capacity(8);
         if let Err(e) = (&mut r).take(6).read_to_end(&mut head) {
-            return self.fail(describe(&e));
+            return self.fail(io_failure(&e));
         }
         let reader: Box<dyn Read + Send> = match encoding(&head) {
             Encoding::Gzip => {
@@ -255,8 +257,9 @@ impl Worker<'_, '_> {
                 }
             }
             Encoding::Unsupported(kind) => {
-                return self.fail(format!(
-                    "{kind}-compressed, which ctsel does not read; decompress it first (ctsel reads gzip)"
+                return self.fail((
+                    InputErrorKind::Unsupported,
+                    format!("{kind}-compressed, which ctsel does not read; decompress it first (ctsel reads gzip)"),
                 ));
             }
             Encoding::Plain => Box::new(io::Cursor::new(head).chain(r)),
@@ -267,9 +270,14 @@ impl Worker<'_, '_> {
             self.options.max_record,
             self.options.streaming,
         );
-        // A read error here is kept by the buffer and returned after the
-        // bytes that came before it, which are read as usual.
-        let _ = buf.fill_at_least(512);
+        // Read only until the container is known: a slow writer's first
+        // record must not wait for more. A read error here is kept by the
+        // buffer and returned after the bytes before it, read as usual.
+        while logfile::detect(buf.data()).is_none() {
+            if !matches!(buf.fill(), Ok(n) if n > 0) {
+                break;
+            }
+        }
         if buf.data().starts_with(b"\xEF\xBB\xBF") {
             buf.consume(3);
         }

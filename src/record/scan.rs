@@ -28,6 +28,44 @@ pub struct ScanError {
     pub message: &'static str,
 }
 
+/// What kind of problem made a record unparseable, for callers that
+/// branch on it (the message says more).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum ScanErrorKind {
+    /// Valid JSON, but not an object at the top.
+    NotAnObject,
+    /// More nested containers than `serde_json` accepts (127).
+    TooDeep,
+    /// A number outside `f64`'s range.
+    NumberOutOfRange,
+    /// A string with a control character, a bad escape or a lone surrogate.
+    BadString,
+    /// The record ends before its object does.
+    Truncated,
+    /// Anything else that is not JSON (a bad literal, a missing comma,
+    /// bytes after the record).
+    Syntax,
+}
+
+impl ScanError {
+    /// The kind of problem.
+    pub fn kind(&self) -> ScanErrorKind {
+        match self.message {
+            "not a JSON object" => ScanErrorKind::NotAnObject,
+            "nesting too deep" => ScanErrorKind::TooDeep,
+            "number out of range" => ScanErrorKind::NumberOutOfRange,
+            "unterminated string"
+            | "control character in string"
+            | "lone surrogate in \\u escape"
+            | "invalid escape"
+            | "invalid UTF-8" => ScanErrorKind::BadString,
+            "unexpected end of record" => ScanErrorKind::Truncated,
+            _ => ScanErrorKind::Syntax,
+        }
+    }
+}
+
 impl std::fmt::Display for ScanError {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         write!(f, "{} at byte {}", self.message, self.offset)
@@ -412,7 +450,7 @@ impl<'a> Scanner<'a> {
     }
 
     fn number_grammar(&mut self) -> Result<(), ScanError> {
-        match crate::parse::json::number_end(self.b, self.i) {
+        match crate::json::number_end(self.b, self.i) {
             Ok(end) => {
                 self.i = end;
                 Ok(())
@@ -493,7 +531,7 @@ impl<'a> Scanner<'a> {
 
     /// Reads one escape at `self.i` (a backslash), appending it to `out`.
     fn escape(&mut self, out: Option<&mut String>) -> Result<(), ScanError> {
-        use crate::parse::json::{simple_escape, unicode_escape};
+        use crate::json::{simple_escape, unicode_escape};
         let c = match self.b.get(self.i + 1) {
             Some(b'u') => {
                 let (c, next) =

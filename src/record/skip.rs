@@ -639,7 +639,8 @@ pub fn string_stop(buf: &[u8], from: usize) -> Option<usize> {
 
 /// The byte-at-a-time reference for [`skip_container`], used in tests.
 #[doc(hidden)]
-pub fn skip_container_naive(buf: &[u8], start: usize) -> Option<usize> {
+#[cfg(test)]
+pub(crate) fn skip_container_naive(buf: &[u8], start: usize) -> Option<usize> {
     let (open, close) = match buf.get(start) {
         Some(b'{') => (b'{', b'}'),
         Some(b'[') => (b'[', b']'),

@@ -8,11 +8,12 @@
 //! many are kept.
 
 mod advanced;
-pub mod arn;
+pub(crate) mod arn;
 mod basic;
-pub mod catalog;
+pub(crate) mod catalog;
 
-pub use catalog::Catalog;
+pub use arn::is_partition;
+pub use catalog::{entries as catalog_entries, Catalog};
 
 use crate::diagnostic::{Diagnostic, Provenance, Severity, INVALID_TRAIL_NAME};
 use crate::model::{Document, DocumentShape, SelectorKind, SelectorSet};
@@ -59,6 +60,30 @@ pub struct Report {
     /// Errors found but not kept (beyond the first, or beyond `max_errors`).
     pub suppressed: usize,
 }
+
+impl std::fmt::Display for Report {
+    /// The first error in AWS's words (`Exception: message`), and how many
+    /// more there are; "valid" when there are none.
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self.errors.first() {
+            None => f.write_str("valid"),
+            Some(d) => {
+                write!(f, "{}: {}", d.exception, d.message)?;
+                let more = self.errors.len() - 1 + self.suppressed;
+                if more > 0 {
+                    write!(
+                        f,
+                        " (and {more} more error{})",
+                        if more == 1 { "" } else { "s" }
+                    )?;
+                }
+                Ok(())
+            }
+        }
+    }
+}
+
+impl std::error::Error for Report {}
 
 impl Report {
     /// True when there are no errors.
@@ -288,7 +313,7 @@ fn trail_name(doc: &Document, sink: &mut Sink, partition: &mut Option<String>) {
                     format!("{v} is not a valid trail ARN."),
                     "trail ARNs look like arn:aws:cloudtrail:us-east-1:111122223333:trail/my-trail",
                 )
-                .with_exception("CloudTrailARNInvalidException"),
+                .with_exception(crate::diagnostic::CLOUDTRAIL_ARN_INVALID),
             ),
         }
         return;
