@@ -381,6 +381,20 @@ fn canonical(v: &Value) -> String {
 
 /// Compares two configurations on generated records and on `given` ones
 /// (record bytes; unparseable ones are skipped).
+///
+/// # Examples
+///
+/// ```
+/// use ctsel::{diff, parse_str, validate, DiffOptions, ParseOptions, ValidateOptions};
+///
+/// let set = |t: &str| -> Result<_, Box<dyn std::error::Error>> {
+///     Ok(validate(&parse_str("s", t, &ParseOptions::default())?, &ValidateOptions::default())?.selectors)
+/// };
+/// let all = set(r#"[{"ReadWriteType": "All"}]"#)?;
+/// let both = set(r#"[{"ReadWriteType": "ReadOnly"}, {"ReadWriteType": "WriteOnly"}]"#)?;
+/// assert!(diff(&all, &both, &[], &DiffOptions::default()).equivalent());
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
 pub fn diff(
     a: &SelectorSet,
     b: &SelectorSet,

@@ -15,13 +15,49 @@ use crate::compile::{field_index, Bits, MaskTest, Matcher, Program, FIELDS};
 use crate::model::Field;
 use smallvec::SmallVec;
 
+/// The indices of the selectors that log a record, ascending: a slice of
+/// `u32` (most records match one or two, so they are kept inline).
+#[derive(Clone, Default, PartialEq, Eq, Hash)]
+pub struct Selectors(SmallVec<[u32; 4]>);
+
+impl std::ops::Deref for Selectors {
+    type Target = [u32];
+    fn deref(&self) -> &[u32] {
+        &self.0
+    }
+}
+
+impl std::fmt::Debug for Selectors {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_list().entries(self.0.iter()).finish()
+    }
+}
+
+impl FromIterator<u32> for Selectors {
+    /// Sorted and without repeats, whatever the order given.
+    fn from_iter<I: IntoIterator<Item = u32>>(iter: I) -> Selectors {
+        let mut v: SmallVec<[u32; 4]> = iter.into_iter().collect();
+        v.sort_unstable();
+        v.dedup();
+        Selectors(v)
+    }
+}
+
+impl<'a> IntoIterator for &'a Selectors {
+    type Item = &'a u32;
+    type IntoIter = std::slice::Iter<'a, u32>;
+    fn into_iter(self) -> Self::IntoIter {
+        self.0.iter()
+    }
+}
+
 /// Whether a trail with the program's selectors logs a record.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum Verdict {
     /// Some selector matches.
     Logged {
         /// Indices of the matching selectors in the source set, ascending.
-        selectors: SmallVec<[u32; 4]>,
+        selectors: Selectors,
         /// An UNCERTAIN rule influenced the outcome (see [`Verdict::assumed`]).
         assumed: bool,
     },
@@ -91,6 +127,28 @@ struct Fallback {
 }
 
 /// One record's evaluation in progress. Create with [`Program::run`].
+///
+/// Fields may be fed in any order, as a streaming reader meets them; once
+/// [`Run::is_decided`] is true no later field can change the verdict, so a
+/// reader may stop there. A `Run` is reused across records with
+/// [`Run::reset`].
+///
+/// # Examples
+///
+/// ```
+/// use ctsel::{Field, Program, SelectorSet};
+///
+/// let program = Program::new(&SelectorSet::trail_default());
+/// let mut run = program.run();
+/// run.scalar(Field::EventCategory, "Management");
+/// run.scalar(Field::ReadOnly, "true");
+/// assert!(run.finish().is_logged());
+///
+/// run.reset();
+/// run.scalar(Field::EventCategory, "Data");
+/// assert!(run.is_decided()); // no management selector can match a data event
+/// assert!(!run.finish().is_logged());
+/// ```
 #[derive(Clone, Debug)]
 pub struct Run<'p> {
     p: &'p Program,
@@ -414,7 +472,7 @@ impl<'p> Run<'p> {
         } else {
             selectors.sort_unstable();
             Verdict::Logged {
-                selectors,
+                selectors: Selectors(selectors),
                 assumed: inferred || !clean_match,
             }
         }

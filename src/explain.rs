@@ -126,6 +126,19 @@ fn check(t: &Test, value: Option<&str>) -> (bool, bool, Option<String>, Option<S
 }
 
 /// Explains a record: the program's verdict, with every condition's detail.
+///
+/// # Examples
+///
+/// ```
+/// use ctsel::{explain, Program, RecordView, SelectorSet};
+///
+/// let program = Program::new(&SelectorSet::trail_default());
+/// let view = RecordView::parse(br#"{"eventCategory":"Data","eventName":"GetObject"}"#)?;
+/// let e = explain(&program, &view);
+/// assert_eq!(e.verdict, "not_logged");
+/// assert!(e.selectors.iter().all(|s| !s.matched));
+/// # Ok::<(), ctsel::ScanError>(())
+/// ```
 pub fn explain(program: &Program, view: &RecordView<'_>) -> Explanation {
     let mut run = program.run();
     view.feed(&mut run);

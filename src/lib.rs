@@ -31,7 +31,7 @@ pub use diagnostic::{
     INVALID_TRAIL_NAME, JSON_SYNTAX_ERROR, PARAM_VALIDATION_ERROR, WARNING,
 };
 pub use diff::{diff, DiffOptions, DiffReport, Differ, Witness};
-pub use eval::{Run, Verdict};
+pub use eval::{Run, Selectors, Verdict};
 pub use explain::{
     explain, ConditionExplanation, Explanation, PartExplanation, SelectorExplanation,
 };

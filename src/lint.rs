@@ -236,7 +236,24 @@ impl Places<'_> {
     }
 }
 
-/// Lints a validated selector set from `doc`.
+/// Lints a validated selector set from `doc`: mistakes AWS accepts.
+///
+/// # Examples
+///
+/// ```
+/// use ctsel::{lint, parse_str, validate, LintOptions, ParseOptions, ValidateOptions};
+///
+/// // NotEquals on a bucket ARN excludes nothing: no object ARN equals it.
+/// let text = r#"[{"Name": "all but one", "FieldSelectors": [
+///     {"Field": "eventCategory", "Equals": ["Data"]},
+///     {"Field": "resources.type", "Equals": ["AWS::S3::Object"]},
+///     {"Field": "resources.ARN", "NotEquals": ["arn:aws:s3:::logs-bucket/"]}]}]"#;
+/// let doc = parse_str("sel.json", text, &ParseOptions::default())?;
+/// let set = validate(&doc, &ValidateOptions::default())?.selectors;
+/// let findings = lint(&doc, &set, &LintOptions::default());
+/// assert_eq!(findings[0].id, "CT001");
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
 pub fn lint(doc: &Document, set: &SelectorSet, options: &LintOptions) -> Vec<Finding> {
     let places = Places { doc };
     let mut out = Vec::new();

@@ -1,6 +1,6 @@
 //! The reference interpreter: spec §3 read literally, over a parsed
 //! [`serde_json::Value`], with no trie, no compilation and no code shared
-//! with [`crate::compile`] or [`crate::eval`]. It is slow and meant to be
+//! with the compiler or the evaluator. It is slow and meant to be
 //! obviously right; the compiled program is tested against it.
 //!
 //! Basic selectors are evaluated as §3.4 states them; advanced ones as
@@ -335,7 +335,20 @@ fn basic(i: usize, s: &BasicSelector, r: &Value, category: &str, out: &mut Vec<P
     }
 }
 
-/// Decides a parsed record.
+/// Decides a parsed record, reading the spec literally.
+///
+/// # Examples
+///
+/// ```
+/// use ctsel::{reference, Program, SelectorSet};
+///
+/// let set = SelectorSet::trail_default();
+/// let record = serde_json::json!({"eventCategory": "Management", "readOnly": true});
+/// let oracle = reference::decide(&set, &record);
+/// let compiled = Program::new(&set).decide_bytes(record.to_string().as_bytes())?;
+/// assert_eq!(oracle, compiled);
+/// # Ok::<(), ctsel::ScanError>(())
+/// ```
 pub fn decide(set: &SelectorSet, record: &Value) -> Verdict {
     let (category, inferred) = category(record);
     if category == "Insight" {
@@ -367,7 +380,7 @@ pub fn decide(set: &SelectorSet, record: &Value) -> Verdict {
         }
     } else {
         Verdict::Logged {
-            selectors,
+            selectors: selectors.into_iter().collect(),
             assumed: inferred || !parts.iter().any(|p| p.matches && !p.assumed),
         }
     }

@@ -162,7 +162,7 @@ pub struct Program {
 
 impl Program {
     /// Compiles a selector set (valid or not: the program is defined for
-    /// any set, see [`crate::ir`]).
+    /// any set, see the normalised form in `ir`).
     pub fn new(set: &SelectorSet) -> Program {
         Program::from_ir(Ir::lower(set))
     }
@@ -254,7 +254,7 @@ impl Program {
     }
 
     /// True when some selector tests `field` (`resources.type` and
-    /// `resources.ARN` are read through [`Program::reads_resources`]).
+    /// `resources.ARN` are read as one joint condition).
     pub fn reads(&self, field: Field) -> bool {
         !self.by_field[field_index(field)].is_empty()
     }

@@ -23,6 +23,22 @@ pub struct ResourceView<'a> {
 /// (`true`/`false` from a boolean, a string lowercased), a boolean
 /// `sessionCredentialFromConsole` is stringified, and members of other JSON
 /// types are absent. A repeated key: the first occurrence wins.
+///
+/// # Examples
+///
+/// ```
+/// use ctsel::{Field, Program, RecordView, SelectorSet};
+///
+/// let record = br#"{"eventCategory":"Management","readOnly":false,"eventName":"CreateUser"}"#;
+/// let view = RecordView::parse(record)?;
+/// assert_eq!(view.get(Field::EventName), Some("CreateUser"));
+/// let program = Program::new(&SelectorSet::trail_default());
+/// assert!(program.decide(&view).is_logged());
+///
+/// let err = RecordView::parse(b"[1, 2]").unwrap_err();
+/// assert_eq!(err.kind(), ctsel::ScanErrorKind::NotAnObject);
+/// # Ok::<(), ctsel::ScanError>(())
+/// ```
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct RecordView<'a> {
     /// Scalar fields by [`Field`] position (`resources.*` unused).
@@ -132,6 +148,22 @@ impl<'a> RecordView<'a> {
 
 impl Program {
     /// Decides a record.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use ctsel::{parse_str, validate, ParseOptions, Program, RecordView, ValidateOptions};
+    ///
+    /// let text = r#"[{"ReadWriteType": "WriteOnly"}]"#;
+    /// let doc = parse_str("sel.json", text, &ParseOptions::default())?;
+    /// let set = validate(&doc, &ValidateOptions::default())?.selectors;
+    /// let program = Program::new(&set);
+    /// let write = RecordView::parse(br#"{"eventCategory":"Management","readOnly":false}"#)?;
+    /// let read = RecordView::parse(br#"{"eventCategory":"Management","readOnly":true}"#)?;
+    /// assert_eq!(program.decide(&write).selectors(), [0]);
+    /// assert!(!program.decide(&read).is_logged());
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
     pub fn decide(&self, view: &RecordView<'_>) -> Verdict {
         let mut run = self.run();
         view.feed(&mut run);
