@@ -46,12 +46,24 @@ pub struct LineCol {
 }
 
 /// A named source text with a line index, so that byte offsets can be turned
-/// into line and column in `O(log lines)`.
+/// into line and column in `O(log lines)` plus at most one block of
+/// character counting (a minified one-line file has one very long line, and
+/// thousands of diagnostics on it must not each count from its start).
 #[derive(Clone, Debug)]
 pub struct SourceText {
     name: String,
     text: String,
     line_starts: Vec<usize>,
+    /// Characters before each `CHAR_BLOCK`-byte boundary.
+    char_blocks: Vec<usize>,
+}
+
+const CHAR_BLOCK: usize = 4096;
+
+/// Characters in `b`, which may start or end inside one: a character is a
+/// byte that is not a UTF-8 continuation byte.
+fn chars_in(b: &[u8]) -> usize {
+    b.iter().filter(|&&x| (x & 0xC0) != 0x80).count()
 }
 
 impl SourceText {
@@ -60,10 +72,17 @@ impl SourceText {
         let text = text.into();
         let mut line_starts = vec![0];
         line_starts.extend(memchr::memchr_iter(b'\n', text.as_bytes()).map(|i| i + 1));
+        let mut char_blocks = vec![0];
+        let mut total = 0;
+        for block in text.as_bytes().chunks(CHAR_BLOCK) {
+            total += chars_in(block);
+            char_blocks.push(total);
+        }
         SourceText {
             name: name.into(),
             text,
             line_starts,
+            char_blocks,
         }
     }
 
@@ -75,6 +94,31 @@ impl SourceText {
     /// The whole text.
     pub fn text(&self) -> &str {
         &self.text
+    }
+
+    /// The 0-based line holding byte `offset` (the last line past the end).
+    pub fn line_index(&self, offset: usize) -> usize {
+        match self.line_starts.binary_search(&offset.min(self.text.len())) {
+            Ok(i) => i,
+            Err(i) => i - 1,
+        }
+    }
+
+    /// The bytes of 0-based line `line`, without its line break; `None`
+    /// past the last line.
+    pub fn line_span(&self, line: usize) -> Option<std::ops::Range<usize>> {
+        let start = *self.line_starts.get(line)?;
+        let end = self
+            .line_starts
+            .get(line + 1)
+            .map_or(self.text.len(), |next| next - 1);
+        Some(start..end.max(start))
+    }
+
+    /// Characters in `text[..offset]` (`offset` on a character boundary).
+    fn chars_before(&self, offset: usize) -> usize {
+        let block = offset / CHAR_BLOCK;
+        self.char_blocks[block] + chars_in(&self.text.as_bytes()[block * CHAR_BLOCK..offset])
     }
 
     /// Line and column of a byte offset. Offsets past the end map to the end.
@@ -89,7 +133,7 @@ impl SourceText {
         while !self.text.is_char_boundary(prefix_end) {
             prefix_end -= 1;
         }
-        let column = self.text[start..prefix_end].chars().count() + 1;
+        let column = self.chars_before(prefix_end) - self.chars_before(start) + 1;
         LineCol {
             line: line + 1,
             column,
@@ -157,6 +201,25 @@ mod tests {
         assert_eq!(s.line_col(7), LineCol { line: 3, column: 1 });
         assert_eq!(s.line_col(8), LineCol { line: 4, column: 1 });
         assert_eq!(s.line_col(99), LineCol { line: 4, column: 2 });
+    }
+
+    #[test]
+    fn columns_past_block_boundaries_count_characters() {
+        // A long line of two-byte characters crossing many blocks.
+        let text = format!("ab\n{}x", "é".repeat(10_000));
+        let s = SourceText::new("t", text.as_str());
+        let x = text.len() - 1;
+        assert_eq!(
+            s.line_col(x),
+            LineCol {
+                line: 2,
+                column: 10_001
+            }
+        );
+        for k in [0usize, 1, 2047, 2048, 2049, 4999] {
+            let at = 3 + 2 * k;
+            assert_eq!(s.line_col(at).column, k + 1, "character {k}");
+        }
     }
 
     #[test]

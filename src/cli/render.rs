@@ -2,7 +2,7 @@
 //! JSON objects of the `validate --format json` contract).
 
 use codespan_reporting::diagnostic::{Diagnostic as Cs, Label, Severity as CsSeverity};
-use codespan_reporting::files::SimpleFile;
+use codespan_reporting::files::{Error as FilesError, Files};
 use codespan_reporting::term::{self, Config};
 use ctsel::SourceText;
 use ctsel::{Diagnostic, Layer, Provenance, Severity};
@@ -79,8 +79,155 @@ pub fn human_to_stdout(diags: &[Diagnostic], source: &SourceText) {
     o.flush();
 }
 
+/// The longest source line shown whole under a diagnostic; a longer line
+/// (a minified file) is shown as a window around the span.
+const MAX_LINE: usize = 240;
+/// Bytes of context each side of the span in a window.
+const CONTEXT: usize = 60;
+/// The longest span shown in a window; a longer one is cut.
+const MAX_SPAN: usize = 120;
+/// The longest message shown; longer ones (a message quoting a huge value)
+/// are cut, with the number of characters left out.
+const MAX_MESSAGE: usize = 2000;
+
+/// The source as codespan reads it: the whole text, with `SourceText`'s
+/// line index (no second index per diagnostic).
+struct Whole<'s>(&'s SourceText);
+
+impl<'a> Files<'a> for Whole<'a> {
+    type FileId = ();
+    type Name = &'a str;
+    type Source = &'a str;
+    fn name(&'a self, (): ()) -> Result<&'a str, FilesError> {
+        Ok(self.0.name())
+    }
+    fn source(&'a self, (): ()) -> Result<&'a str, FilesError> {
+        Ok(self.0.text())
+    }
+    fn line_index(&'a self, (): (), byte: usize) -> Result<usize, FilesError> {
+        Ok(self.0.line_index(byte))
+    }
+    fn column_number(&'a self, (): (), _: usize, byte: usize) -> Result<usize, FilesError> {
+        Ok(self.0.line_col(byte).column)
+    }
+    fn line_range(&'a self, (): (), line: usize) -> Result<std::ops::Range<usize>, FilesError> {
+        self.0
+            .line_span(line)
+            .map(|r| r.start..(r.end + 1).min(self.0.text().len()))
+            .ok_or(FilesError::LineTooLarge {
+                given: line,
+                max: self.0.line_index(usize::MAX),
+            })
+    }
+}
+
+/// One window of one long line, shown with its real line and column
+/// numbers: the output of a diagnostic stays a few hundred bytes whatever
+/// the line's length.
+struct Window<'s> {
+    source: &'s SourceText,
+    text: String,
+    line: usize,
+    /// Byte offset in the source of `text`'s first byte after `lead`.
+    start: usize,
+    /// Bytes of the leading ellipsis.
+    lead: usize,
+}
+
+impl<'a> Files<'a> for Window<'a> {
+    type FileId = ();
+    type Name = &'a str;
+    type Source = &'a str;
+    fn name(&'a self, (): ()) -> Result<&'a str, FilesError> {
+        Ok(self.source.name())
+    }
+    fn source(&'a self, (): ()) -> Result<&'a str, FilesError> {
+        Ok(&self.text)
+    }
+    fn line_index(&'a self, (): (), _: usize) -> Result<usize, FilesError> {
+        Ok(0)
+    }
+    fn line_number(&'a self, (): (), _: usize) -> Result<usize, FilesError> {
+        Ok(self.line + 1)
+    }
+    fn column_number(&'a self, (): (), _: usize, byte: usize) -> Result<usize, FilesError> {
+        let at = self.start + byte.saturating_sub(self.lead);
+        Ok(self.source.line_col(at).column)
+    }
+    fn line_range(&'a self, (): (), line: usize) -> Result<std::ops::Range<usize>, FilesError> {
+        match line {
+            0 => Ok(0..self.text.len()),
+            _ => Err(FilesError::LineTooLarge {
+                given: line,
+                max: 0,
+            }),
+        }
+    }
+}
+
+fn floor_char(text: &str, mut i: usize) -> usize {
+    while !text.is_char_boundary(i) {
+        i -= 1;
+    }
+    i
+}
+
+fn ceil_char(text: &str, mut i: usize) -> usize {
+    while !text.is_char_boundary(i) {
+        i += 1;
+    }
+    i
+}
+
+/// A window around `range` on its first line, and the range within it.
+fn window<'s>(
+    source: &'s SourceText,
+    range: std::ops::Range<usize>,
+) -> (Window<'s>, std::ops::Range<usize>) {
+    let text = source.text();
+    let line = source.line_index(range.start);
+    let span = source.line_span(line).unwrap_or(0..text.len());
+    let from = floor_char(text, range.start.saturating_sub(CONTEXT).max(span.start));
+    let cut = range
+        .end
+        .min(span.end)
+        .min(range.start + MAX_SPAN)
+        .max(range.start);
+    let cut = ceil_char(text, cut.min(text.len()));
+    let to = ceil_char(text, (cut + CONTEXT).min(span.end).max(cut));
+    let lead = if from > span.start { "…" } else { "" };
+    let tail = if to < span.end { "…" } else { "" };
+    let shown = format!("{lead}{}{tail}", &text[from..to]);
+    let at = lead.len() + (range.start - from)..lead.len() + (cut - from);
+    (
+        Window {
+            source,
+            text: shown,
+            line,
+            start: from,
+            lead: lead.len(),
+        },
+        at,
+    )
+}
+
+/// True when every line the range touches is short enough to show whole.
+fn short_lines(source: &SourceText, range: &std::ops::Range<usize>) -> bool {
+    let (a, b) = (source.line_index(range.start), source.line_index(range.end));
+    b - a <= 50 && (a..=b).all(|l| source.line_span(l).is_some_and(|r| r.len() <= MAX_LINE))
+}
+
+fn cut_message(m: &str) -> std::borrow::Cow<'_, str> {
+    if m.len() <= MAX_MESSAGE {
+        return m.into();
+    }
+    let end = floor_char(m, MAX_MESSAGE);
+    let left = m[end..].chars().count();
+    format!("{}… ({left} more characters)", &m[..end]).into()
+}
+
 fn each_human(diags: &[Diagnostic], source: &SourceText, out: &mut dyn FnMut(&str)) {
-    let file = SimpleFile::new(source.name(), source.text());
+    let whole = Whole(source);
     let config = Config::default();
     for d in diags {
         let severity = match d.severity {
@@ -94,24 +241,33 @@ fn each_human(diags: &[Diagnostic], source: &SourceText, out: &mut dyn FnMut(&st
                 .next()
                 .map_or(0, char::len_utf8);
         }
-        let label = Label::primary((), range).with_message(if d.pointer.as_str().is_empty() {
-            String::new()
-        } else {
-            format!("at {}", d.pointer)
-        });
+        let label =
+            Label::primary((), range.clone()).with_message(if d.pointer.as_str().is_empty() {
+                String::new()
+            } else {
+                format!("at {}", d.pointer)
+            });
         let mut notes = Vec::new();
         if let Some(h) = &d.hint {
             notes.push(format!("hint: {h}"));
         }
         notes.push(provenance_note(d));
+        let message = cut_message(&d.message);
         let cs = Cs::new(severity)
             .with_code(d.exception)
-            .with_message(&d.message)
-            .with_label(label)
+            .with_message(message.as_ref())
             .with_notes(notes);
-        match term::emit_into_string(&config, &file, &cs) {
+        let rendered = if short_lines(source, &range) {
+            term::emit_into_string(&config, &whole, &cs.with_label(label))
+        } else {
+            let (w, at) = window(source, range);
+            let mut label = label;
+            label.range = at;
+            term::emit_into_string(&config, &w, &cs.with_label(label))
+        };
+        match rendered {
             Ok(s) => out(&s),
-            Err(_) => out(&format!("{}: {}\n", d.exception, d.message)),
+            Err(_) => out(&format!("{}: {}\n", d.exception, message)),
         }
     }
 }

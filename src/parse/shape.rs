@@ -73,7 +73,14 @@ impl At {
 struct Conv {
     shape: DocumentShape,
     diags: Vec<Diagnostic>,
+    /// Duplicate-key warnings given so far: past `MAX_DUPLICATE_WARNINGS`
+    /// they are counted, not kept (a file may repeat a key a million times).
+    duplicates: usize,
 }
+
+/// The most duplicate-key warnings kept, as validation keeps at most 1,000
+/// warnings.
+const MAX_DUPLICATE_WARNINGS: usize = 1000;
 
 /// Converts a parsed JSON document into the model.
 pub(super) fn convert(
@@ -86,6 +93,7 @@ pub(super) fn convert(
     let mut c = Conv {
         shape,
         diags: notes,
+        duplicates: 0,
     };
     let mut doc = Document {
         source,
@@ -115,6 +123,17 @@ pub(super) fn convert(
         DocumentShape::Request | DocumentShape::GetResponse => {
             c.envelope(&mut doc, root, forced);
         }
+    }
+    if c.duplicates > MAX_DUPLICATE_WARNINGS {
+        c.diags.push(Diagnostic::warning(
+            "duplicate-key",
+            format!(
+                "{} more duplicate keys not listed",
+                c.duplicates - MAX_DUPLICATE_WARNINGS
+            ),
+            Pointer::root(),
+            root.span,
+        ));
     }
     doc.structural = c.diags;
     doc
@@ -306,6 +325,10 @@ impl Conv {
         };
         let (eff, shadowed) = effective(raw);
         for m in shadowed {
+            self.duplicates += 1;
+            if self.duplicates > MAX_DUPLICATE_WARNINGS {
+                continue;
+            }
             self.diags.push(
                 Diagnostic::warning(
                     "duplicate-key",
