@@ -461,9 +461,10 @@ impl<'p> Run<'p> {
                     .iter()
                     .any(|&c| self.cond[c as usize] == HELD_ASSUMED);
             clean_match |= !assumed;
-            if !selectors.contains(&s.origin) {
-                selectors.push(s.origin);
-            }
+            // Several branches share an origin (a basic selector's data
+            // resources): repeats go after sorting, not by a search per
+            // push, which would be quadratic in the selectors that match.
+            selectors.push(s.origin);
         }
         if selectors.is_empty() {
             Verdict::NotLogged {
@@ -471,6 +472,7 @@ impl<'p> Run<'p> {
             }
         } else {
             selectors.sort_unstable();
+            selectors.dedup();
             Verdict::Logged {
                 selectors: Selectors(selectors),
                 assumed: inferred || !clean_match,

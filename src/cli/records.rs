@@ -4,8 +4,13 @@
 
 use ctsel::input::{expand, Options, Source, DEFAULT_MAX_RECORD};
 
-/// The most decision threads: more only costs memory.
-pub const MAX_JOBS: usize = 256;
+/// The most decision threads: four per CPU (at least 16, at most 256).
+/// More only cost memory: each thread holds its read buffer, its pieces
+/// and, with glibc, a malloc arena.
+pub fn max_jobs() -> usize {
+    let cpus = std::thread::available_parallelism().map_or(1, |n| n.get());
+    (4 * cpus).clamp(16, 256)
+}
 
 #[derive(clap::Args, Clone, Debug)]
 pub struct InputArgs {
@@ -13,7 +18,8 @@ pub struct InputArgs {
     /// directories of them (walked recursively); - or nothing for standard input.
     #[arg(value_name = "INPUT")]
     pub inputs: Vec<String>,
-    /// Decision threads (default: one per CPU; at most 256).
+    /// Decision threads (default: one per CPU; at most four per CPU, and at
+    /// least 16 are allowed).
     #[arg(long, short = 'j', value_name = "N")]
     pub jobs: Option<usize>,
     /// Largest record held in memory, in bytes; a longer one is counted as
@@ -78,10 +84,11 @@ impl InputArgs {
             .jobs
             .unwrap_or_else(|| std::thread::available_parallelism().map_or(1, |n| n.get()))
             .max(1);
-        if n > MAX_JOBS {
-            eprintln!("ctsel: --jobs {n}: using {MAX_JOBS}, the most ctsel starts");
+        let max = max_jobs();
+        if n > max {
+            eprintln!("ctsel: --jobs {n}: using {max}, the most ctsel starts on this machine (four per CPU)");
         }
-        n.min(MAX_JOBS)
+        n.min(max)
     }
 
     /// Reading options shared by every command.
@@ -90,7 +97,16 @@ impl InputArgs {
         o.jobs = self.jobs();
         o.stop = super::interrupt_flag();
         o.max_record = self.max_record_size.max(1);
-        o.streaming = self.line_buffered || reading.sources.iter().any(is_live);
+        // Only a named input can be a FIFO (a walk skips them), so only the
+        // arguments are looked at, not every file of a tree.
+        let named = self.inputs.iter().map(|a| match a.as_str() {
+            "-" => Source::Stdin,
+            a => Source::File(a.strip_prefix("file://").unwrap_or(a).into()),
+        });
+        o.streaming = self.line_buffered
+            || (self.inputs.is_empty() && is_live(&Source::Stdin))
+            || named.into_iter().any(|s| is_live(&s));
+        let _ = reading;
         o
     }
 }

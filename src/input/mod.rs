@@ -5,10 +5,11 @@
 //!
 //! Work is split into jobs — one per input, and one per newline-aligned
 //! range of a large uncompressed NDJSON file — run by `jobs` threads. Each
-//! job sends its results in pieces through its own bounded channel, and the
-//! caller's thread takes the jobs in input order, so output comes out in
-//! input order while memory stays bounded: a few pieces per thread, plus
-//! the largest single record.
+//! job hands its results in pieces (at most about 1 MiB each) to one
+//! reorder window, and the caller's thread takes them in input order, so
+//! output comes out in input order while memory stays bounded: at most
+//! [`WINDOW_BYTES`] of results wait, plus one piece per thread and the
+//! largest single record per thread.
 //!
 //! Every record is accounted for: `records = logged + not_logged +
 //! not_governed + unparseable`, and damaged inputs (a truncated gzip, an
@@ -23,6 +24,7 @@ mod buffer;
 mod logfile;
 mod ndjson;
 mod open;
+mod order;
 mod walk;
 mod worker;
 
@@ -33,9 +35,11 @@ use crate::record::Mode;
 use crate::Program;
 use std::path::PathBuf;
 use std::sync::atomic::{AtomicBool, AtomicU64, AtomicUsize, Ordering};
-use std::sync::mpsc::{sync_channel, Receiver, SyncSender};
 use std::sync::Arc;
 use worker::{run_job, Piece};
+
+#[doc(inline)]
+pub use order::WINDOW_BYTES;
 
 /// Where records come from.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -375,6 +379,9 @@ struct Collector<'s> {
     names: Vec<String>,
     records_before: Vec<u64>,
     lines_before: Vec<u64>,
+    /// Sources whose error was reported: the ranges of one file (a file
+    /// deleted mid-run) report it once.
+    failed: Vec<bool>,
     total: Counts,
     sink: &'s mut dyn FnMut(Event<'_>) -> Flow,
 }
@@ -426,7 +433,8 @@ impl Collector<'_> {
                 message: w,
             });
         }
-        if let Some((kind, e)) = &piece.error {
+        if let Some((kind, e)) = piece.error.as_ref().filter(|_| !self.failed[s]) {
+            self.failed[s] = true;
             send(Event::SourceError {
                 source: name,
                 kind: *kind,
@@ -473,6 +481,7 @@ pub fn filter(
         names: sources.iter().map(Source::name).collect(),
         records_before: vec![0; sources.len()],
         lines_before: vec![0; sources.len()],
+        failed: vec![false; sources.len()],
         total: Counts {
             per_selector: vec![0; program.selector_count()],
             ..Counts::default()
@@ -495,29 +504,19 @@ pub fn filter(
         }
         return c.total;
     }
-    let channels: Vec<(SyncSender<Piece>, Receiver<Piece>)> =
-        jobs.iter().map(|_| sync_channel(4)).collect();
-    // Each job's sender is taken by the thread that runs the job and dropped
-    // when it is done, which ends the collector's iteration over that job.
-    let (senders, receivers): (Vec<_>, Vec<_>) = channels
-        .into_iter()
-        .map(|(tx, rx)| (std::sync::Mutex::new(Some(tx)), rx))
-        .unzip();
+    let window = order::Window::new(jobs.len());
     let next = AtomicUsize::new(0);
     std::thread::scope(|scope| {
         let mut threads = Vec::new();
         for _ in 0..options.jobs.min(jobs.len()).max(1) {
-            let senders = &senders;
-            let jobs = &jobs;
-            let next = &next;
+            let (jobs, next, window) = (&jobs, &next, &window);
             let spawned = std::thread::Builder::new().spawn_scoped(scope, move || loop {
                 let k = next.fetch_add(1, Ordering::Relaxed);
                 let Some(job) = jobs.get(k) else { return };
-                let tx = senders[k].lock().ok().and_then(|mut t| t.take());
-                let Some(tx) = tx else { continue };
                 run_job(program, sources, job, options, &mut |piece| {
-                    tx.send(piece).is_ok()
+                    window.send(k, piece)
                 });
+                window.finish(k);
             });
             match spawned {
                 Ok(t) => threads.push(t),
@@ -534,23 +533,18 @@ pub fn filter(
                 }
             }
         }
-        for (job, rx) in jobs.iter().zip(receivers) {
-            let mut stop = false;
-            for piece in rx.iter() {
-                if c.deliver(job, piece) == Flow::Stop {
-                    stop = true;
-                    break;
-                }
-            }
-            if stop || options.stop.load(Ordering::Relaxed) {
+        while let Some((k, piece)) = window.next() {
+            if c.deliver(&jobs[k], piece) == Flow::Stop || options.stop.load(Ordering::Relaxed) {
                 options.stop.store(true, Ordering::Relaxed);
                 break;
             }
         }
-        // Receivers of unfinished jobs are dropped by now, so their senders
-        // fail and the threads end. Joining each thread (a native join)
-        // also waits for its thread-local destructors: the scope alone
-        // waits only for the closures, and no thread may outlive `filter`.
+        // Workers blocked on a full window, or about to send, give up; the
+        // threads end after their current read. Joining each thread (a
+        // native join) also waits for its thread-local destructors: the
+        // scope alone waits only for the closures, and no thread may
+        // outlive `filter`.
+        window.close();
         for t in threads {
             let _ = t.join();
         }

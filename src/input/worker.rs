@@ -39,7 +39,7 @@ pub(crate) struct Piece {
 
 impl Piece {
     /// Bytes held: a piece is handed on before it grows past a bound.
-    fn size(&self) -> usize {
+    pub(crate) fn size(&self) -> usize {
         self.out.len() + self.rejects.len() + self.held.len() + self.decided.len() * 64
     }
 }
@@ -73,7 +73,7 @@ pub(crate) fn run_job(
     };
     match &job.extent {
         Extent::Whole => match open(source, &options.stop, options.streaming) {
-            Ok(r) => w.whole(r),
+            Ok(r) => w.whole(r, source),
             Err(e) => w.fail(io_failure(&e)),
         },
         Extent::Range(start, end) => w.range(source, *start, *end),
@@ -237,7 +237,7 @@ impl Worker<'_, '_> {
     }
 
     /// A whole source: plain or gzip, NDJSON or log files.
-    fn whole(&mut self, reader: Box<dyn Read + Send>) {
+    fn whole(&mut self, reader: Box<dyn Read + Send>, source: &Source) {
         let mut r = Counting {
             inner: reader,
             counter: self.options.progress.clone(),
@@ -246,11 +246,18 @@ impl Worker<'_, '_> {
         if let Err(e) = (&mut r).take(6).read_to_end(&mut head) {
             return self.fail(io_failure(&e));
         }
+        let head_kind = head.clone();
         let reader: Box<dyn Read + Send> = match encoding(&head) {
             Encoding::Gzip => {
                 let gz = flate2::read::MultiGzDecoder::new(io::Cursor::new(head).chain(r));
-                if self.options.jobs > 1 && !self.options.streaming {
-                    // Inflate is the slowest stage: give it its own thread.
+                // Inflate is the slowest stage: a large file gets a thread of
+                // its own. A small one (a CloudTrail log file is a few KB)
+                // does not: a thread per file costs more than it saves, and
+                // many files already keep every core busy.
+                if self.options.jobs > 1
+                    && !self.options.streaming
+                    && size_hint(source).is_none_or(|n| n > READ_AHEAD_MIN)
+                {
                     Box::new(ReadAhead::spawn(Box::new(gz), None, false, true))
                 } else {
                     Box::new(gz)
@@ -264,9 +271,15 @@ impl Worker<'_, '_> {
             }
             Encoding::Plain => Box::new(io::Cursor::new(head).chain(r)),
         };
+        // A small plain file (a log file of a few records) needs no full
+        // chunk: its buffer is its size.
+        let chunk = match (encoding(&head_kind), size_hint(source)) {
+            (Encoding::Plain, Some(n)) => self.options.chunk.min(n as usize + 1),
+            _ => self.options.chunk,
+        };
         let mut buf = Buffer::new(
             reader,
-            self.options.chunk,
+            chunk,
             self.options.max_record,
             self.options.streaming,
         );
@@ -298,6 +311,17 @@ impl Worker<'_, '_> {
         } else {
             self.lines(&mut buf, None, 0);
         }
+    }
+}
+
+/// The smallest compressed input that gets an inflate thread of its own.
+const READ_AHEAD_MIN: u64 = 1 << 20;
+
+fn size_hint(source: &Source) -> Option<u64> {
+    match source {
+        Source::File(p) => std::fs::metadata(p).ok().map(|m| m.len()),
+        Source::Memory(_, b) => Some(b.len() as u64),
+        Source::Stdin => None,
     }
 }
 
