@@ -418,66 +418,75 @@ impl fmt::Display for Category {
     }
 }
 
-/// The eleven fields advanced selectors may name (spec §2.4.2 A3).
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum Field {
+/// The one table of fields: the enum, its API spelling, and where a
+/// CloudTrail record holds the field — a top-level member (with its name as
+/// bytes, for the record readers' key dispatch), a member of the top-level
+/// `userIdentity` object, or the `resources` array. Adding a field is one row
+/// here, the reference interpreter, and the field matrix data file.
+macro_rules! field_table {
+    ($( $(#[$doc:meta])* $variant:ident = $name:literal, $place:ident $(($bytes:literal))?; )*) => {
+        /// The eleven fields advanced selectors may name (spec §2.4.2 A3).
+        #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+        #[repr(u8)]
+        pub enum Field {
+            $( $(#[$doc])* $variant, )*
+        }
+
+        impl Field {
+            /// All fields, in the order the API reference lists them.
+            pub const ALL: [Field; 0 $(+ { let _ = $name; 1 })*] = [$(Field::$variant),*];
+
+            /// The API spelling (case matters: `resources.ARN`, `userIdentity.arn`).
+            pub fn as_str(self) -> &'static str {
+                match self {
+                    $( Field::$variant => $name, )*
+                }
+            }
+
+            /// The field a top-level record member of this name holds.
+            #[inline]
+            pub(crate) fn of_member(name: &[u8]) -> Option<Field> {
+                match name {
+                    $( $( $bytes => Some(Field::$variant), )? )*
+                    _ => None,
+                }
+            }
+
+            /// The field's position in [`Field::ALL`].
+            #[inline]
+            pub(crate) fn index(self) -> usize {
+                self as usize
+            }
+        }
+    };
+}
+
+field_table! {
     /// `eventCategory`
-    EventCategory,
+    EventCategory = "eventCategory", member(b"eventCategory");
     /// `eventSource`
-    EventSource,
+    EventSource = "eventSource", member(b"eventSource");
     /// `eventName`
-    EventName,
+    EventName = "eventName", member(b"eventName");
     /// `eventType`
-    EventType,
+    EventType = "eventType", member(b"eventType");
     /// `readOnly`
-    ReadOnly,
+    ReadOnly = "readOnly", member(b"readOnly");
     /// `resources.type`
-    ResourcesType,
+    ResourcesType = "resources.type", resources;
     /// `resources.ARN`
-    ResourcesArn,
+    ResourcesArn = "resources.ARN", resources;
     /// `errorCode`
-    ErrorCode,
+    ErrorCode = "errorCode", member(b"errorCode");
     /// `sessionCredentialFromConsole`
-    SessionCredentialFromConsole,
+    SessionCredentialFromConsole = "sessionCredentialFromConsole", member(b"sessionCredentialFromConsole");
     /// `userIdentity.arn`
-    UserIdentityArn,
+    UserIdentityArn = "userIdentity.arn", user_identity;
     /// `vpcEndpointId`
-    VpcEndpointId,
+    VpcEndpointId = "vpcEndpointId", member(b"vpcEndpointId");
 }
 
 impl Field {
-    /// All fields, in the order the API reference lists them.
-    pub const ALL: [Field; 11] = [
-        Field::EventCategory,
-        Field::EventSource,
-        Field::EventName,
-        Field::EventType,
-        Field::ReadOnly,
-        Field::ResourcesType,
-        Field::ResourcesArn,
-        Field::ErrorCode,
-        Field::SessionCredentialFromConsole,
-        Field::UserIdentityArn,
-        Field::VpcEndpointId,
-    ];
-
-    /// The API spelling (case matters: `resources.ARN`, `userIdentity.arn`).
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Field::EventCategory => "eventCategory",
-            Field::EventSource => "eventSource",
-            Field::EventName => "eventName",
-            Field::EventType => "eventType",
-            Field::ReadOnly => "readOnly",
-            Field::ResourcesType => "resources.type",
-            Field::ResourcesArn => "resources.ARN",
-            Field::ErrorCode => "errorCode",
-            Field::SessionCredentialFromConsole => "sessionCredentialFromConsole",
-            Field::UserIdentityArn => "userIdentity.arn",
-            Field::VpcEndpointId => "vpcEndpointId",
-        }
-    }
-
     /// Parses the API spelling.
     pub fn from_api(s: &str) -> Option<Field> {
         Field::ALL.into_iter().find(|f| f.as_str() == s)

@@ -130,7 +130,7 @@ pub(crate) struct Sel {
 pub(crate) const FIELDS: usize = Field::ALL.len();
 
 pub(crate) fn field_index(f: Field) -> usize {
-    Field::ALL.iter().position(|g| *g == f).unwrap_or(0)
+    f.index()
 }
 
 /// Selectors compiled into a decision program. Immutable, `Send + Sync`;

@@ -225,21 +225,6 @@ pub enum Stop {
     End(usize),
 }
 
-fn field_of(key: Key) -> Option<Field> {
-    Some(match key {
-        Key::EventCategory => Field::EventCategory,
-        Key::EventType => Field::EventType,
-        Key::EventSource => Field::EventSource,
-        Key::EventName => Field::EventName,
-        Key::ErrorCode => Field::ErrorCode,
-        Key::VpcEndpointId => Field::VpcEndpointId,
-        Key::ReadOnly => Field::ReadOnly,
-        Key::SessionCredentialFromConsole => Field::SessionCredentialFromConsole,
-        Key::UserIdentityArn => Field::UserIdentityArn,
-        Key::ManagementEvent => return None,
-    })
-}
-
 struct Cursor<'a> {
     b: &'a [u8],
     i: usize,
@@ -445,24 +430,25 @@ pub fn fast_scan(
     let mut user_seen = false;
     let stopped = c.members(|c, key| {
         if let Some(k) = top_key(key) {
-            if !matches!(
-                k,
-                Key::ReadOnly | Key::SessionCredentialFromConsole | Key::ManagementEvent
-            ) {
-                if let (Some(f), Some(raw)) = (field_of(k), c.raw_string()?) {
-                    run.scalar_bytes(f, raw);
-                    return Ok(early && run.is_decided());
+            // Strings other fields compare byte for byte are taken raw;
+            // `readOnly` and `sessionCredentialFromConsole` may be booleans.
+            if let Key::Field(f) = k {
+                if !matches!(f, Field::ReadOnly | Field::SessionCredentialFromConsole) {
+                    if let Some(raw) = c.raw_string()? {
+                        run.scalar_bytes(f, raw);
+                        return Ok(early && run.is_decided());
+                    }
                 }
             }
             let v = c.scalar()?;
-            match (k, field_of(k)) {
-                (Key::ManagementEvent, _) => {
+            match k {
+                Key::ManagementEvent => {
                     if let Scalar::Bool(b) = v {
                         run.management_event(b);
                     }
                 }
-                (k, Some(f)) => {
-                    if let Some(v) = normalise(k, v) {
+                Key::Field(f) => {
+                    if let Some(v) = normalise(f, v) {
                         run.scalar(f, &v);
                     } else {
                         // A value of another type: the field is absent, but
@@ -470,7 +456,6 @@ pub fn fast_scan(
                         run.absent(f);
                     }
                 }
-                _ => {}
             }
         } else if key == b"userIdentity" && !user_seen {
             user_seen = true;
@@ -479,7 +464,7 @@ pub fn fast_scan(
                 c.members(|c, key| {
                     if key == b"arn" && !arn_seen {
                         arn_seen = true;
-                        match normalise(Key::UserIdentityArn, c.scalar()?) {
+                        match normalise(Field::UserIdentityArn, c.scalar()?) {
                             Some(v) => run.scalar(Field::UserIdentityArn, &v),
                             None => run.absent(Field::UserIdentityArn),
                         }

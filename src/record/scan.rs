@@ -13,6 +13,7 @@
 //! and a JSON object at the top. A repeated key: the first occurrence wins
 //! (documented in the README; the reference does the same).
 
+use crate::model::Field;
 use std::borrow::Cow;
 
 /// Deepest container nesting accepted, as in `serde_json` (its recursion
@@ -74,45 +75,26 @@ impl std::fmt::Display for ScanError {
 
 impl std::error::Error for ScanError {}
 
-/// Top-level members the engine reads.
+/// A top-level member the engine reads: a field of the field table, or
+/// `managementEvent` (which tells the category of a record without
+/// `eventCategory`).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum Key {
-    /// `eventCategory`
-    EventCategory,
-    /// `eventType`
-    EventType,
-    /// `eventSource`
-    EventSource,
-    /// `eventName`
-    EventName,
-    /// `errorCode`
-    ErrorCode,
-    /// `vpcEndpointId`
-    VpcEndpointId,
-    /// `readOnly`
-    ReadOnly,
-    /// `sessionCredentialFromConsole`
-    SessionCredentialFromConsole,
+pub(crate) enum Key {
+    /// A field (`userIdentity.arn` for the `arn` of the top-level
+    /// `userIdentity`).
+    Field(Field),
     /// `managementEvent`
     ManagementEvent,
-    /// `userIdentity.arn` (the `arn` member of the top-level `userIdentity`)
-    UserIdentityArn,
 }
 
 /// The [`Key`] a top-level member name stands for.
+#[inline]
 pub(crate) fn top_key(k: &[u8]) -> Option<Key> {
-    Some(match k {
-        b"eventCategory" => Key::EventCategory,
-        b"eventType" => Key::EventType,
-        b"eventSource" => Key::EventSource,
-        b"eventName" => Key::EventName,
-        b"errorCode" => Key::ErrorCode,
-        b"vpcEndpointId" => Key::VpcEndpointId,
-        b"readOnly" => Key::ReadOnly,
-        b"sessionCredentialFromConsole" => Key::SessionCredentialFromConsole,
-        b"managementEvent" => Key::ManagementEvent,
-        _ => return None,
-    })
+    match Field::of_member(k) {
+        Some(f) => Some(Key::Field(f)),
+        None if k == b"managementEvent" => Some(Key::ManagementEvent),
+        None => None,
+    }
 }
 
 /// A scalar the scanner found for a [`Key`].
@@ -167,7 +149,7 @@ impl<'a> ResourceSlots<'a> {
 }
 
 /// Receives what the scanner finds, in record order.
-pub trait Sink<'a> {
+pub(crate) trait Sink<'a> {
     /// A top-level member of interest (every occurrence; the sink decides
     /// that the first wins).
     fn scalar(&mut self, key: Key, value: Scalar<'a>);
@@ -314,7 +296,7 @@ impl<'a> Scanner<'a> {
                     if key == "arn" && !arn_seen {
                         arn_seen = true;
                         let v = s.scalar_value(depth)?;
-                        sink.scalar(Key::UserIdentityArn, v);
+                        sink.scalar(Key::Field(Field::UserIdentityArn), v);
                     } else {
                         s.skip(depth)?;
                     }

@@ -41,8 +41,10 @@ pub struct ResourceView<'a> {
 /// ```
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct RecordView<'a> {
-    /// Scalar fields by [`Field`] position (`resources.*` unused).
-    fields: [Option<Cow<'a, str>>; 11],
+    /// Scalar fields by their position in [`Field::ALL`] (`resources.*`
+    /// unused).
+    fields: [Option<Cow<'a, str>>; Field::ALL.len()],
+    /// Members met so far, by field position; `managementEvent` after them.
     seen: u16,
     /// `managementEvent`, when a boolean.
     pub management_event: Option<bool>,
@@ -50,30 +52,15 @@ pub struct RecordView<'a> {
     pub resources: SmallVec<[ResourceView<'a>; 2]>,
 }
 
-fn slot(key: Key) -> usize {
-    match key {
-        Key::EventCategory => 0,
-        Key::EventSource => 1,
-        Key::EventName => 2,
-        Key::EventType => 3,
-        Key::ReadOnly => 4,
-        Key::ErrorCode => 7,
-        Key::SessionCredentialFromConsole => 8,
-        Key::UserIdentityArn => 9,
-        Key::VpcEndpointId => 10,
-        Key::ManagementEvent => 5,
-    }
-}
-
-/// The string form spec §3.5 compares for `key`, or `None` (absent).
-pub(crate) fn normalise(key: Key, value: Scalar<'_>) -> Option<Cow<'_, str>> {
-    match (key, value) {
-        (Key::ReadOnly, Scalar::Str(s)) => Some(if s.bytes().any(|b| b.is_ascii_uppercase()) {
+/// The string form spec §3.5 compares for `field`, or `None` (absent).
+pub(crate) fn normalise(field: Field, value: Scalar<'_>) -> Option<Cow<'_, str>> {
+    match (field, value) {
+        (Field::ReadOnly, Scalar::Str(s)) => Some(if s.bytes().any(|b| b.is_ascii_uppercase()) {
             Cow::Owned(s.to_lowercase())
         } else {
             s
         }),
-        (Key::ReadOnly | Key::SessionCredentialFromConsole, Scalar::Bool(b)) => {
+        (Field::ReadOnly | Field::SessionCredentialFromConsole, Scalar::Bool(b)) => {
             Some(Cow::Borrowed(if b { "true" } else { "false" }))
         }
         (_, Scalar::Str(s)) => Some(s),
@@ -83,18 +70,23 @@ pub(crate) fn normalise(key: Key, value: Scalar<'_>) -> Option<Cow<'_, str>> {
 
 impl<'a> Sink<'a> for RecordView<'a> {
     fn scalar(&mut self, key: Key, value: Scalar<'a>) {
-        let i = slot(key);
+        // The first occurrence wins: a later duplicate is ignored.
+        let (i, field) = match key {
+            Key::Field(f) => (f.index(), Some(f)),
+            Key::ManagementEvent => (Field::ALL.len(), None),
+        };
         if self.seen & (1 << i) != 0 {
             return;
         }
         self.seen |= 1 << i;
-        if key == Key::ManagementEvent {
-            if let Scalar::Bool(b) = value {
-                self.management_event = Some(b);
+        match field {
+            Some(f) => self.fields[i] = normalise(f, value),
+            None => {
+                if let Scalar::Bool(b) = value {
+                    self.management_event = Some(b);
+                }
             }
-            return;
         }
-        self.fields[i] = normalise(key, value);
     }
 
     fn resource(&mut self, type_: Option<Cow<'a, str>>, arn: Option<Cow<'a, str>>) {
@@ -115,19 +107,7 @@ impl<'a> RecordView<'a> {
 
     /// A scalar field's normalised value (`None` for `resources.*`).
     pub fn get(&self, field: Field) -> Option<&str> {
-        let i = match field {
-            Field::EventCategory => 0,
-            Field::EventSource => 1,
-            Field::EventName => 2,
-            Field::EventType => 3,
-            Field::ReadOnly => 4,
-            Field::ErrorCode => 7,
-            Field::SessionCredentialFromConsole => 8,
-            Field::UserIdentityArn => 9,
-            Field::VpcEndpointId => 10,
-            Field::ResourcesType | Field::ResourcesArn => return None,
-        };
-        self.fields[i].as_deref()
+        self.fields[field.index()].as_deref()
     }
 
     /// Feeds the view to a run.
