@@ -30,7 +30,9 @@ fn bench(c: &mut Criterion) {
     ))
     .unwrap();
     let doc = parse_str("x", &text, &ParseOptions::default()).unwrap();
-    let ordinary = validate(&doc, &ValidateOptions::default()).unwrap().selectors;
+    let ordinary = validate(&doc, &ValidateOptions::default())
+        .unwrap()
+        .selectors;
     c.bench_function("compile/aws-docs-four-kinds", |b| {
         b.iter(|| Program::new(&ordinary))
     });
