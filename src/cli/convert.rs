@@ -1,22 +1,14 @@
 //! `ctsel convert`: basic selectors as advanced ones, ready for
 //! `put-event-selectors --advanced-event-selectors`.
 
-use super::selectors::{load, CatalogArgs, Named};
+use super::selectors::{load, CatalogArgs, Subject};
 use super::{out, Format};
 use ctsel::{SelectorSet, ValidateOptions};
 
 #[derive(clap::Args)]
 pub struct Args {
-    /// The basic selector file: a path, file://path, or -.
-    #[arg(
-        value_name = "FILE",
-        required_unless_present = "selectors",
-        conflicts_with = "selectors"
-    )]
-    file: Option<String>,
-    /// The selector file, as every command names it (same as FILE).
-    #[arg(long, short = 's', value_name = "FILE")]
-    selectors: Option<String>,
+    #[command(flatten)]
+    subject: Subject,
     #[command(flatten)]
     catalog: CatalogArgs,
     /// Output: json (the advanced selector list, pretty-printed; the
@@ -26,12 +18,9 @@ pub struct Args {
 }
 
 pub fn run(args: Args) -> u8 {
-    let (flag, file) = match (&args.file, &args.selectors) {
-        (Some(f), _) => ("FILE", f.as_str()),
-        (None, Some(f)) => ("--selectors", f.as_str()),
-        (None, None) => ("FILE", "-"),
-    };
-    let (set, _) = match load(&Named { flag, file }, &args.catalog, false) {
+    let named = args.subject.named();
+    let file = named.file;
+    let (set, _) = match load(&named, &args.catalog, false) {
         Ok(p) => p,
         Err(code) => return code,
     };

@@ -1,10 +1,9 @@
 //! `ctsel explain`: why each record is (not) logged.
 
-use super::filter::source_event;
-use super::records::InputArgs;
+use super::records::{per_record, InputArgs};
 use super::selectors::SelectorArgs;
 use super::{Format, Output};
-use ctsel::input::{filter, Event, Flow, Place, Report};
+use ctsel::input::{Place, Report};
 use ctsel::record::RecordView;
 use ctsel::SelectorSet;
 use ctsel::{explain, Explanation};
@@ -94,14 +93,8 @@ pub fn run(args: Args) -> u8 {
     let mut options = args.input.options(&reading);
     options.output = false;
     options.report = Report::VerdictsAndBytes;
-    let streaming = options.streaming;
     let mut out = Output::stdout();
-    let mut code = u8::from(reading.walk_errors > 0) * 2;
-    let counts = filter(&program, &reading.sources, &options, &mut |e| {
-        let Event::Record(d) = &e else {
-            code = code.max(source_event(&e));
-            return Flow::Continue;
-        };
+    per_record(&program, &reading, &options, &mut out, &mut |d, out| {
         let (line, offset) = match d.at.place {
             Place::Line(l) => (Some(l), None),
             Place::Offset(o) => (None, Some(o)),
@@ -145,20 +138,5 @@ pub fn run(args: Args) -> u8 {
             }
         };
         out.write(text.as_bytes());
-        if streaming {
-            out.flush();
-        }
-        if out.has_failed() {
-            Flow::Stop
-        } else {
-            Flow::Continue
-        }
-    });
-    if let Err(e) = out.try_flush() {
-        return super::output_failed(&e);
-    }
-    if super::signal_exit().is_some() {
-        eprint!("{}", super::filter::counts_line(&counts));
-    }
-    super::ended_by_signal().unwrap_or(code)
+    })
 }

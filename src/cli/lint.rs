@@ -3,7 +3,7 @@
 use super::input::Input;
 use super::out;
 use super::render;
-use super::selectors::CatalogArgs;
+use super::selectors::{CatalogArgs, Subject};
 use ctsel::{check, parse_bytes};
 use ctsel::{lint, Finding, LintOptions, RULES};
 use ctsel::{Diagnostic, Severity};
@@ -25,16 +25,8 @@ pub enum LintFormat {
 
 #[derive(clap::Args)]
 pub struct Args {
-    /// The selector file: a path, file://path, or -.
-    #[arg(
-        value_name = "FILE",
-        required_unless_present = "selectors",
-        conflicts_with = "selectors"
-    )]
-    file: Option<String>,
-    /// The selector file, as every command names it (same as FILE).
-    #[arg(long, short = 's', value_name = "FILE")]
-    selectors: Option<String>,
+    #[command(flatten)]
+    subject: Subject,
     #[command(flatten)]
     catalog: CatalogArgs,
     /// Fail (exit 1) on findings at or above this severity.
@@ -71,12 +63,7 @@ struct Result_ {
 }
 
 pub fn run(args: Args) -> u8 {
-    let file = args
-        .file
-        .clone()
-        .or(args.selectors.clone())
-        .unwrap_or_default();
-    let input = Input::parse(&file);
+    let input = Input::parse(args.subject.named().file);
     let name = input.display();
     let parse = args.catalog.parse_options();
     let options = match args.catalog.validate_options(true) {

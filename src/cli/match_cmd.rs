@@ -1,10 +1,9 @@
 //! `ctsel match`: one verdict line per record.
 
-use super::filter::source_event;
-use super::records::{shown, InputArgs};
+use super::records::{per_record, shown, InputArgs};
 use super::selectors::SelectorArgs;
 use super::{Format, Output};
-use ctsel::input::{filter, Decided, Event, Flow, Place, Report};
+use ctsel::input::{Decided, Place, Report};
 use serde::Serialize;
 
 #[derive(clap::Args)]
@@ -103,37 +102,19 @@ pub fn run(args: Args) -> u8 {
     let mut options = args.input.options(&reading);
     options.output = false;
     options.report = Report::Verdicts;
-    let streaming = options.streaming;
     let format = args.format.unwrap_or(Format::Json);
-    let mut code = u8::from(reading.walk_errors > 0) * 2;
-    let counts = filter(&program, &reading.sources, &options, &mut |e| {
-        match &e {
-            Event::Record(d) => {
-                match format {
-                    Format::Json => {
-                        let mut text = serde_json::to_vec(&line(d)).unwrap_or_default();
-                        text.push(b'\n');
-                        out.write(&text);
-                    }
-                    Format::Human => out.write(human(d).as_bytes()),
-                }
-                if streaming {
-                    out.flush();
-                }
+    per_record(
+        &program,
+        &reading,
+        &options,
+        &mut out,
+        &mut |d, out| match format {
+            Format::Json => {
+                let mut text = serde_json::to_vec(&line(d)).unwrap_or_default();
+                text.push(b'\n');
+                out.write(&text);
             }
-            other => code = code.max(source_event(other)),
-        }
-        if out.has_failed() {
-            Flow::Stop
-        } else {
-            Flow::Continue
-        }
-    });
-    if let Err(e) = out.try_flush() {
-        return super::output_failed(&e);
-    }
-    if super::signal_exit().is_some() {
-        eprint!("{}", super::filter::counts_line(&counts));
-    }
-    super::ended_by_signal().unwrap_or(code)
+            Format::Human => out.write(human(d).as_bytes()),
+        },
+    )
 }

@@ -2,7 +2,9 @@
 //! directories, `-`), `--jobs`, `--max-record-size`, `--line-buffered`,
 //! and the messages every such command prints alike.
 
-use ctsel::input::{expand, Options, Source, DEFAULT_MAX_RECORD};
+use super::Output;
+use ctsel::input::{expand, filter, Decided, Event, Flow, Options, Source, DEFAULT_MAX_RECORD};
+use ctsel::Program;
 
 /// The most decision threads: four per CPU (at least 16, at most 256).
 /// More only cost memory: each thread holds its read buffer, its pieces
@@ -162,4 +164,42 @@ pub fn shown(name: &str) -> String {
             }
         })
         .collect()
+}
+
+/// The run of a command that writes something per record (`match`,
+/// `explain`): each record's verdict goes to `each`, which writes to `out`;
+/// when streaming, each record's output is flushed at once. Input errors
+/// are reported, a signal prints the counts so far; the exit code.
+pub fn per_record(
+    program: &Program,
+    reading: &Reading,
+    options: &Options,
+    out: &mut Output,
+    each: &mut dyn FnMut(&Decided<'_>, &mut Output),
+) -> u8 {
+    let streaming = options.streaming;
+    let mut code = u8::from(reading.walk_errors > 0) * 2;
+    let counts = filter(program, &reading.sources, options, &mut |e| {
+        match &e {
+            Event::Record(d) => {
+                each(d, out);
+                if streaming {
+                    out.flush();
+                }
+            }
+            other => code = code.max(super::filter::source_event(other)),
+        }
+        if out.has_failed() {
+            Flow::Stop
+        } else {
+            Flow::Continue
+        }
+    });
+    if let Err(e) = out.try_flush() {
+        return super::output_failed(&e);
+    }
+    if super::signal_exit().is_some() {
+        eprint!("{}", super::filter::counts_line(&counts));
+    }
+    super::ended_by_signal().unwrap_or(code)
 }

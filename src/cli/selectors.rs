@@ -68,6 +68,42 @@ impl CatalogArgs {
     }
 }
 
+/// The selector file of a command whose subject it is (`lint`, `convert`):
+/// positional, or `-s/--selectors` as every command names it.
+#[derive(clap::Args, Clone, Debug)]
+pub struct Subject {
+    /// The selector file: a path, file://path, or -.
+    #[arg(
+        value_name = "FILE",
+        required_unless_present = "selectors",
+        conflicts_with = "selectors"
+    )]
+    pub file: Option<String>,
+    /// The selector file, as every command names it (same as FILE).
+    #[arg(long, short = 's', value_name = "FILE")]
+    pub selectors: Option<String>,
+}
+
+impl Subject {
+    /// The file, and how it was named.
+    pub fn named(&self) -> Named<'_> {
+        match (&self.file, &self.selectors) {
+            (Some(f), _) => Named {
+                flag: "FILE",
+                file: f,
+            },
+            (None, Some(f)) => Named {
+                flag: "--selectors",
+                file: f,
+            },
+            (None, None) => Named {
+                flag: "FILE",
+                file: "-",
+            },
+        }
+    }
+}
+
 /// What every command that decides records takes.
 #[derive(clap::Args, Clone, Debug)]
 pub struct SelectorArgs {

@@ -213,24 +213,19 @@ mod tests {
     /// against the definition, on every value up to length four.
     #[test]
     fn agrees_with_the_definition_on_small_alphabets() {
-        let words: Vec<String> = (0..=3)
-            .flat_map(|n| {
-                (0..1u32 << n).map(move |bits| {
-                    (0..n)
-                        .map(|i| if bits >> i & 1 == 1 { 'b' } else { 'a' })
-                        .collect()
+        // Every word over {a, b} of up to `max` letters.
+        let all = |max: u32| -> Vec<String> {
+            (0..=max)
+                .flat_map(|n| {
+                    (0..1u32 << n).map(move |bits| {
+                        (0..n)
+                            .map(|i| if bits >> i & 1 == 1 { 'b' } else { 'a' })
+                            .collect()
+                    })
                 })
-            })
-            .collect();
-        let values: Vec<String> = (0..=4)
-            .flat_map(|n| {
-                (0..1u32 << n).map(move |bits| {
-                    (0..n)
-                        .map(|i| if bits >> i & 1 == 1 { 'b' } else { 'a' })
-                        .collect()
-                })
-            })
-            .collect();
+                .collect()
+        };
+        let (words, values) = (all(3), all(4));
         let mut seed = 7u64;
         for _ in 0..3000 {
             let mut t = Trie::default();
