@@ -9,11 +9,11 @@
 //! decide differently is minimised by dropping members (and resource
 //! elements) while the difference remains.
 
+use crate::compile::Program;
 use crate::eval::Verdict;
 use crate::ir::{Ir, Pattern};
 use crate::model::{Field, SelectorSet};
 use crate::record::RecordView;
-use crate::Program;
 use serde_json::{json, Map, Value};
 
 /// How hard to look.

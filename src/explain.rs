@@ -7,11 +7,11 @@
 //! the conditions the program evaluated. A basic selector shows one part
 //! per branch (management events, each data resource).
 
+use crate::compile::Program;
 use crate::eval::Verdict;
 use crate::ir::{Ir, Pattern, Test};
 use crate::model::Field;
 use crate::record::RecordView;
-use crate::Program;
 use serde::Serialize;
 
 /// The explanation of one record.

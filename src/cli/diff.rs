@@ -1,7 +1,6 @@
 //! `ctsel diff A B`: records one configuration logs and the other does not.
 
-use super::filter::source_event;
-use super::records::InputArgs;
+use super::records::{source_event, InputArgs};
 use super::selectors::{load, CatalogArgs, Named};
 use super::{out, Format};
 use ctsel::input::{filter, Event, Flow, Report};

@@ -1,7 +1,7 @@
 //! `ctsel filter`: the records a trail would log, at speed.
 
 use super::input::describe;
-use super::records::{shown, InputArgs, Reading};
+use super::records::{counts_line, shown, source_event, InputArgs, Reading};
 use super::selectors::SelectorArgs;
 use super::{Format, Output};
 use ctsel::input::{filter, Counts, Event, Flow, Source};
@@ -42,24 +42,6 @@ pub struct Args {
     /// The summary on stderr: human, or json (one object).
     #[arg(long, value_enum, default_value_t)]
     format: Format,
-}
-
-/// Messages every deciding command prints alike about its inputs; the
-/// exit code they call for.
-pub(super) fn source_event(event: &Event<'_>) -> u8 {
-    match event {
-        Event::SourceError {
-            source, message, ..
-        } => {
-            eprintln!("ctsel: {}: {message}", shown(source));
-            2
-        }
-        Event::SourceWarning { source, message } => {
-            eprintln!("ctsel: {}: warning: {message}", shown(source));
-            0
-        }
-        _ => 0,
-    }
 }
 
 pub fn run(args: Args) -> u8 {
@@ -219,14 +201,6 @@ fn progress_bar(sources: &[Source], done: Arc<AtomicU64>) -> Option<indicatif::P
         }
     });
     Some(bar)
-}
-
-/// The summary's first line: every record accounted for.
-pub(super) fn counts_line(c: &Counts) -> String {
-    format!(
-        "ctsel: {} records read: {} logged, {} not logged, {} not governed, {} unparseable\n",
-        c.records, c.logged, c.not_logged, c.not_governed, c.unparseable
-    )
 }
 
 /// Selector names, for summaries.

@@ -3,7 +3,9 @@
 //! and the messages every such command prints alike.
 
 use super::Output;
-use ctsel::input::{expand, filter, Decided, Event, Flow, Options, Source, DEFAULT_MAX_RECORD};
+use ctsel::input::{
+    expand, filter, Counts, Decided, Event, Flow, Options, Source, DEFAULT_MAX_RECORD,
+};
 use ctsel::Program;
 
 /// The most decision threads: four per CPU (at least 16, at most 256).
@@ -187,7 +189,7 @@ pub fn per_record(
                     out.flush();
                 }
             }
-            other => code = code.max(super::filter::source_event(other)),
+            other => code = code.max(source_event(other)),
         }
         if out.has_failed() {
             Flow::Stop
@@ -199,7 +201,33 @@ pub fn per_record(
         return super::output_failed(&e);
     }
     if super::signal_exit().is_some() {
-        eprint!("{}", super::filter::counts_line(&counts));
+        eprint!("{}", counts_line(&counts));
     }
     super::ended_by_signal().unwrap_or(code)
+}
+
+/// Messages every deciding command prints alike about its inputs; the
+/// exit code they call for.
+pub fn source_event(event: &Event<'_>) -> u8 {
+    match event {
+        Event::SourceError {
+            source, message, ..
+        } => {
+            eprintln!("ctsel: {}: {message}", shown(source));
+            2
+        }
+        Event::SourceWarning { source, message } => {
+            eprintln!("ctsel: {}: warning: {message}", shown(source));
+            0
+        }
+        _ => 0,
+    }
+}
+
+/// The summary's first line: every record accounted for.
+pub fn counts_line(c: &Counts) -> String {
+    format!(
+        "ctsel: {} records read: {} logged, {} not logged, {} not governed, {} unparseable\n",
+        c.records, c.logged, c.not_logged, c.not_governed, c.unparseable
+    )
 }

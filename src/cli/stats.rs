@@ -1,6 +1,7 @@
 //! `ctsel stats`: what a configuration would log, and cost, over real logs.
 
-use super::filter::{selector_names, source_event};
+use super::filter::selector_names;
+use super::records::source_event;
 use super::records::InputArgs;
 use super::selectors::{load, Named, SelectorArgs};
 use super::{out, Format};

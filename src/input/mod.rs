@@ -21,6 +21,7 @@
 //! offset of a log file's element (in the decompressed bytes).
 
 mod buffer;
+mod job;
 mod logfile;
 mod ndjson;
 mod open;
@@ -30,13 +31,14 @@ mod worker;
 
 pub use walk::{expand, Expanded, Skipped};
 
+use crate::compile::Program;
 use crate::eval::Verdict;
 use crate::record::Mode;
-use crate::Program;
+use job::run_job;
 use std::path::PathBuf;
 use std::sync::atomic::{AtomicBool, AtomicU64, AtomicUsize, Ordering};
 use std::sync::Arc;
-use worker::{run_job, Piece};
+use worker::Piece;
 
 #[doc(inline)]
 pub use order::WINDOW_BYTES;

@@ -1,16 +1,10 @@
-//! One job: open its source, pick the container reader, decide each record
-//! and account for it in pieces that the collector puts in order.
+//! A worker's state: the piece of results it is filling, and the
+//! accounting of each decided record (counts, emitted bytes, verdicts).
 
-use super::buffer::Buffer;
-use super::open::{encoding, open, Counting, Encoding, ReadAhead};
-use super::{
-    io_failure, logfile, Extent, InputErrorKind, Job, Location, Options, Place, Report, Source,
-};
+use super::{Location, Options, Place, Report};
 use crate::eval::Verdict;
 use crate::record::ScanError;
-use crate::record::{Decider, Emit, Mode};
-use crate::Program;
-use std::io::{self, Read};
+use crate::record::{Decider, Emit};
 use std::sync::atomic::Ordering;
 
 /// One record's verdict, kept for [`Report::Verdicts`]; locations are
@@ -48,38 +42,6 @@ impl Piece {
 const PIECE_BYTES: usize = 1 << 20;
 const PIECE_RECORDS: u64 = 4096;
 
-/// Runs one job, handing pieces to `send`; `send` returns false to stop.
-pub(crate) fn run_job(
-    program: &Program,
-    sources: &[Source],
-    job: &Job,
-    options: &Options,
-    send: &mut dyn FnMut(Piece) -> bool,
-) {
-    let source = &sources[job.source];
-    let mode = if options.categories || options.report != Report::Emitted {
-        Mode::Validate
-    } else {
-        options.mode
-    };
-    let mut decider = Decider::new(program, mode);
-    let mut w = Worker {
-        decider: &mut decider,
-        options,
-        piece: Piece::default(),
-        selectors: program.selector_count(),
-        send,
-        stopped: false,
-    };
-    match &job.extent {
-        Extent::Whole => match open(source, &options.stop, options.streaming) {
-            Ok(r) => w.whole(r, source),
-            Err(e) => w.fail(io_failure(&e)),
-        },
-        Extent::Range(start, end) => w.range(source, *start, *end),
-    }
-}
-
 pub(crate) struct Worker<'a, 'p> {
     pub(crate) decider: &'a mut Decider<'p>,
     pub(crate) options: &'a Options,
@@ -87,6 +49,24 @@ pub(crate) struct Worker<'a, 'p> {
     selectors: usize,
     send: &'a mut dyn FnMut(Piece) -> bool,
     stopped: bool,
+}
+
+impl<'a, 'p> Worker<'a, 'p> {
+    pub(crate) fn new(
+        decider: &'a mut Decider<'p>,
+        options: &'a Options,
+        selectors: usize,
+        send: &'a mut dyn FnMut(Piece) -> bool,
+    ) -> Worker<'a, 'p> {
+        Worker {
+            decider,
+            options,
+            piece: Piece::default(),
+            selectors,
+            send,
+            stopped: false,
+        }
+    }
 }
 
 impl Worker<'_, '_> {
@@ -234,94 +214,6 @@ impl Worker<'_, '_> {
             });
         }
         keep
-    }
-
-    /// A whole source: plain or gzip, NDJSON or log files.
-    fn whole(&mut self, reader: Box<dyn Read + Send>, source: &Source) {
-        let mut r = Counting {
-            inner: reader,
-            counter: self.options.progress.clone(),
-        };
-        let mut head = Vec::with_capacity(8);
-        if let Err(e) = (&mut r).take(6).read_to_end(&mut head) {
-            return self.fail(io_failure(&e));
-        }
-        let head_kind = head.clone();
-        let reader: Box<dyn Read + Send> = match encoding(&head) {
-            Encoding::Gzip => {
-                let gz = flate2::read::MultiGzDecoder::new(io::Cursor::new(head).chain(r));
-                // Inflate is the slowest stage: a large file gets a thread of
-                // its own. A small one (a CloudTrail log file is a few KB)
-                // does not: a thread per file costs more than it saves, and
-                // many files already keep every core busy.
-                if self.options.jobs > 1
-                    && !self.options.streaming
-                    && size_hint(source).is_none_or(|n| n > READ_AHEAD_MIN)
-                {
-                    Box::new(ReadAhead::spawn(Box::new(gz), None, false, true))
-                } else {
-                    Box::new(gz)
-                }
-            }
-            Encoding::Unsupported(kind) => {
-                return self.fail((
-                    InputErrorKind::Unsupported,
-                    format!("{kind}-compressed, which ctsel does not read; decompress it first (ctsel reads gzip)"),
-                ));
-            }
-            Encoding::Plain => Box::new(io::Cursor::new(head).chain(r)),
-        };
-        // A small plain file (a log file of a few records) needs no full
-        // chunk: its buffer is its size.
-        let chunk = match (encoding(&head_kind), size_hint(source)) {
-            (Encoding::Plain, Some(n)) => self.options.chunk.min(n as usize + 1),
-            _ => self.options.chunk,
-        };
-        let mut buf = Buffer::new(
-            reader,
-            chunk,
-            self.options.max_record,
-            self.options.streaming,
-        );
-        // Read only until the container is known: a slow writer's first
-        // record must not wait for more. A read error here is kept by the
-        // buffer and returned after the bytes before it, read as usual.
-        while logfile::detect(buf.data()).is_none() {
-            if !matches!(buf.fill(), Ok(n) if n > 0) {
-                break;
-            }
-        }
-        if buf.data().starts_with(b"\xEF\xBB\xBF") {
-            buf.consume(3);
-        }
-        let log_file = match logfile::detect(buf.data()) {
-            Some(true) => true,
-            // CloudTrail writes `Records` first, other writers may not: the
-            // first object decides (it is held anyway, as the first record).
-            Some(false) if buf.data().first() == Some(&b'{') => {
-                match buf.element_len(self.options.max_record) {
-                    Ok(Some(n)) => logfile::has_records_member(&buf.data()[..n]),
-                    _ => false,
-                }
-            }
-            _ => false,
-        };
-        if log_file {
-            self.log_files(&mut buf);
-        } else {
-            self.lines(&mut buf, None, 0);
-        }
-    }
-}
-
-/// The smallest compressed input that gets an inflate thread of its own.
-const READ_AHEAD_MIN: u64 = 1 << 20;
-
-fn size_hint(source: &Source) -> Option<u64> {
-    match source {
-        Source::File(p) => std::fs::metadata(p).ok().map(|m| m.len()),
-        Source::Memory(_, b) => Some(b.len() as u64),
-        Source::Stdin => None,
     }
 }
 

@@ -22,9 +22,9 @@ use super::scan::{string_at, top_key, Key, ResourceSlots, ScanError};
 use super::skip::{rest_of_line, skip_container_in_line};
 use super::view::{normalise, RecordView};
 use super::Scalar;
+use crate::compile::Program;
 use crate::eval::{Run, Verdict};
 use crate::model::Field;
-use crate::Program;
 use std::borrow::Cow;
 
 /// How much the fast path may skip.

@@ -1,9 +1,9 @@
 //! A borrowed view of the record fields selectors read.
 
 use super::scan::{scan, Key, Scalar, ScanError, Sink};
+use crate::compile::Program;
 use crate::eval::{Run, Verdict};
 use crate::model::Field;
-use crate::Program;
 use smallvec::SmallVec;
 use std::borrow::Cow;
 
