@@ -78,22 +78,27 @@ pub(crate) fn encoding(head: &[u8]) -> Encoding {
     }
 }
 
+/// An opened source, and its size when it is a regular file or bytes.
+pub(crate) type Opened = (Box<dyn Read + Send>, Option<u64>);
+
 /// Opens a source for reading. Standard input is read by a thread, so
 /// that a stop request (SIGINT) is noticed while it is quiet; with
 /// `streaming`, whatever one read returns is handed on at once.
-pub(crate) fn open(
-    source: &Source,
-    stop: &Arc<AtomicBool>,
-    streaming: bool,
-) -> io::Result<Box<dyn Read + Send>> {
+pub(crate) fn open(source: &Source, stop: &Arc<AtomicBool>, streaming: bool) -> io::Result<Opened> {
     match source {
-        Source::Stdin => Ok(Box::new(ReadAhead::spawn(
-            Box::new(io::stdin()),
-            Some(stop.clone()),
-            streaming,
-            false,
-        ))),
-        Source::Memory(_, bytes) => Ok(Box::new(io::Cursor::new(bytes.clone()))),
+        Source::Stdin => Ok((
+            Box::new(ReadAhead::spawn(
+                Box::new(io::stdin()),
+                Some(stop.clone()),
+                streaming,
+                false,
+            )),
+            None,
+        )),
+        Source::Memory(_, bytes) => Ok((
+            Box::new(io::Cursor::new(bytes.clone())),
+            Some(bytes.len() as u64),
+        )),
         Source::File(p) => {
             let meta = std::fs::metadata(p)?;
             if meta.is_dir() {
@@ -104,14 +109,17 @@ pub(crate) fn open(
                 // may block for ever: both happen in the reading thread, so
                 // that a stop request is seen (a blocked open cannot be
                 // cancelled, so that thread is not joined).
-                return Ok(Box::new(ReadAhead::spawn(
-                    Box::new(OpenOnRead(Some(p.clone()), None)),
-                    Some(stop.clone()),
-                    true,
-                    false,
-                )));
+                return Ok((
+                    Box::new(ReadAhead::spawn(
+                        Box::new(OpenOnRead(Some(p.clone()), None)),
+                        Some(stop.clone()),
+                        true,
+                        false,
+                    )),
+                    None,
+                ));
             }
-            Ok(Box::new(File::open(p)?))
+            Ok((Box::new(File::open(p)?), Some(meta.len())))
         }
     }
 }
