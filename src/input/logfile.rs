@@ -248,16 +248,23 @@ impl Worker<'_, '_> {
                 Some(n) => (n, true),
                 None => (buf.data().len(), false),
             };
-            let mut rec = buf.data()[..len].to_vec();
-            // Raw line breaks can only be whitespace in JSON: keep the
-            // output one record per line.
-            for b in rec.iter_mut() {
-                if *b == b'\n' || *b == b'\r' {
-                    *b = b' ';
-                }
-            }
+            let element = &buf.data()[..len];
             let index = self.piece.counts.records;
-            let keep = self.record(&rec, Place::Offset(offset));
+            // Raw line breaks can only be whitespace in JSON: they become
+            // spaces, so that the output stays one record per line. Only a
+            // pretty-printed element is copied for that; CloudTrail's own
+            // compact files are decided in place.
+            let keep = if memchr::memchr2(b'\n', b'\r', element).is_none() {
+                self.record(element, Place::Offset(offset))
+            } else {
+                let mut rec = element.to_vec();
+                for b in rec.iter_mut() {
+                    if *b == b'\n' || *b == b'\r' {
+                        *b = b' ';
+                    }
+                }
+                self.record(&rec, Place::Offset(offset))
+            };
             buf.consume(len);
             if !ok {
                 return Err((
