@@ -157,25 +157,7 @@ impl Buffer {
     /// buffered without the value ending.
     pub(crate) fn element_len(&mut self, limit: usize) -> io::Result<Option<usize>> {
         loop {
-            let d = self.data();
-            let found = match d.first() {
-                Some(b'{' | b'[') => skip_container(d, 0),
-                Some(b'"') => {
-                    let mut j = 1;
-                    loop {
-                        match memchr::memchr2(b'"', b'\\', &d[j.min(d.len())..]) {
-                            Some(k) if d[j + k] == b'"' => break Some(j + k + 1),
-                            Some(k) => j += k + 2,
-                            None => break None,
-                        }
-                    }
-                }
-                Some(_) => d
-                    .iter()
-                    .position(|b| matches!(b, b',' | b']' | b'}' | b' ' | b'\t' | b'\n' | b'\r'))
-                    .filter(|k| *k > 0),
-                None => None,
-            };
+            let found = value_end(self.data(), 0);
             if found.is_some() || self.data().len() > limit {
                 return Ok(found);
             }
@@ -200,5 +182,29 @@ impl Buffer {
         };
         self.consume(n);
         Ok(Some(()))
+    }
+}
+
+/// The end of the JSON value starting at `d[i]` (after whitespace), when it
+/// is complete in `d`: brackets matched, strings closed. Not a validator.
+pub(crate) fn value_end(d: &[u8], i: usize) -> Option<usize> {
+    match d.get(i)? {
+        b'{' | b'[' => skip_container(d, i),
+        b'"' => {
+            let mut j = i + 1;
+            loop {
+                match memchr::memchr2(b'"', b'\\', d.get(j..)?) {
+                    Some(k) if d[j + k] == b'"' => break Some(j + k + 1),
+                    Some(k) => j += k + 2,
+                    None => break None,
+                }
+            }
+        }
+        _ => {
+            let k = d[i..]
+                .iter()
+                .position(|b| matches!(b, b',' | b']' | b'}' | b' ' | b'\t' | b'\n' | b'\r'))?;
+            (k > 0).then_some(i + k)
+        }
     }
 }

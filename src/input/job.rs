@@ -45,8 +45,8 @@ impl Worker<'_, '_> {
         if let Err(e) = (&mut r).take(6).read_to_end(&mut head) {
             return self.fail(io_failure(&e));
         }
-        let head_kind = head.clone();
-        let reader: Box<dyn Read + Send> = match encoding(&head) {
+        let kind = encoding(&head);
+        let reader: Box<dyn Read + Send> = match kind {
             Encoding::Gzip => {
                 let gz = flate2::read::MultiGzDecoder::new(io::Cursor::new(head).chain(r));
                 // Inflate is the slowest stage: a large file gets a thread of
@@ -75,7 +75,7 @@ impl Worker<'_, '_> {
         // size (CloudTrail JSON inflates about tenfold; the buffer grows
         // if that is not enough). Zeroing 256 KiB per file was a tenth of
         // the time on a tree of small log files.
-        let chunk = match (encoding(&head_kind), size) {
+        let chunk = match (kind, size) {
             (Encoding::Plain, Some(n)) => self.options.chunk.min(n as usize + 1),
             (Encoding::Gzip, Some(n)) => self.options.chunk.min((n as usize).saturating_mul(16)),
             _ => self.options.chunk,

@@ -6,11 +6,10 @@
 //! are skipped. `Records` that is not an array is an error: such a file is
 //! not a log file, and reading it as one record would decide the wrapper.
 
-use super::buffer::Buffer;
+use super::buffer::{value_end, Buffer};
 use super::worker::Worker;
 use super::Place;
 use super::{io_failure, Failure, InputErrorKind};
-use crate::record::skip::skip_container;
 use std::io;
 
 /// `Some(true)` when the text starts a `{"Records": …}` document,
@@ -41,30 +40,6 @@ fn skip_ws(d: &[u8], mut i: usize) -> usize {
         i += 1;
     }
     i
-}
-
-/// The end of the JSON value starting at `d[i]` (after whitespace), when it
-/// is complete in `d`: brackets matched, strings closed. Not a validator.
-pub(crate) fn value_end(d: &[u8], i: usize) -> Option<usize> {
-    match d.get(i)? {
-        b'{' | b'[' => skip_container(d, i),
-        b'"' => {
-            let mut j = i + 1;
-            loop {
-                match memchr::memchr2(b'"', b'\\', d.get(j..)?) {
-                    Some(k) if d[j + k] == b'"' => break Some(j + k + 1),
-                    Some(k) => j += k + 2,
-                    None => break None,
-                }
-            }
-        }
-        _ => {
-            let k = d[i..]
-                .iter()
-                .position(|b| matches!(b, b',' | b']' | b'}' | b' ' | b'\t' | b'\n' | b'\r'))?;
-            (k > 0).then_some(i + k)
-        }
-    }
 }
 
 /// True when the complete object `d` has a top-level member `"Records"`
