@@ -115,7 +115,8 @@ def trees_and_big(ctsel, bin_dir, runs):
             wall, cpu, _ = best[name]
             print(f"{files} x {per:<14} {name:34} {wall:8.3f} {cpu:7.3f} {cpu / (inflated / 1e9):9.2f} {wall / one:10.2f}")
         zc, dflt = best[plan[0][0]][0], best[plan[1][0]][0]
-        print(f"{'':22} default vs --jobs 1: {dflt / one:.2f}x the time (goal <= 0.65, never > 1); "
+        goal = "never > 1" if per == 5 else "goal <= 0.65"
+        print(f"{'':22} default vs --jobs 1: {dflt / one:.2f}x the time ({goal}); "
               f"vs zcat -r: {zc / dflt:.1f}x faster (goal >= 2)")
         if best[plan[1][0]][2] != best[plan[2][0]][2]:
             sys.exit("default and --jobs 1 disagree on the count")
@@ -205,9 +206,9 @@ def main():
     for name, t, n in rows:
         print(f"{name:42} {t:8.4f} {size / 1e6 / t:8.0f} {t / t_wc:8.2f}  {n or ''}")
     counts = {n for _, _, n in rows if n}
-    print(f"ctsel --jobs 1 vs wc -l: {t1 / t_wc:.2f}x the time (goal <= 2)")
+    print(f"ctsel --jobs 1 vs wc -l: {t1 / t_wc:.2f}x the time (goal <= 1.6, stretch 1.3)")
     print(f"ctsel --jobs 1 vs quamina: {tq / t1:.1f}x faster (goal >= 3)")
-    print(f"ctsel on gzip vs zcat: {t_zcat / tg:.1f}x faster (goal >= 3; --jobs 1: {t_zcat / tg1:.1f}x)")
+    print(f"ctsel on gzip vs zcat: {t_zcat / tg:.1f}x faster (--jobs 1: {t_zcat / tg1:.1f}x; goal >= 3 with --jobs 1)")
     if len(counts) != 1:
         sys.exit(f"filters disagree on the number of matches: {counts}")
     print("all filters agree on the number of matches")

@@ -70,6 +70,7 @@ pub fn run(args: Args) -> u8 {
             jobs: None,
             max_record_size: args.max_record_size,
             line_buffered: false,
+            no_mmap: false,
         };
         let reading = match input.reading(args.a == "-" || args.b == "-") {
             Ok(r) => r,

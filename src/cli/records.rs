@@ -34,6 +34,11 @@ pub struct InputArgs {
     /// standard input is a pipe or a terminal).
     #[arg(long)]
     pub line_buffered: bool,
+    /// Read files with read() only, never map them (for files that grow
+    /// while being read: a mapped file is read to the size it had when
+    /// mapped). Files of 1 MiB and more are mapped by default.
+    #[arg(long)]
+    pub no_mmap: bool,
 }
 
 /// The sources to read, after the walk's messages were printed.
@@ -101,6 +106,7 @@ impl InputArgs {
         o.jobs = self.jobs();
         o.stop = super::interrupt_flag();
         o.max_record = self.max_record_size.max(1);
+        o.map = !self.no_mmap;
         // Only a named input can be a FIFO (a walk skips them), so only the
         // arguments are looked at, not every file of a tree.
         let named = self.inputs.iter().map(|a| match a.as_str() {

@@ -1,13 +1,44 @@
 //! A read buffer over a stream, compacted as it is consumed, that grows to
-//! hold one record and never past the record limit.
+//! hold one record and never past the record limit; or a window over a
+//! mapped file, which moves along it without copying.
 
+use super::inflate::Inflated;
+use super::map::Mapped;
 use super::open::{again, is_stopped};
 use crate::record::skip::skip_container;
 use std::io::{self, Read};
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::Arc;
+
+enum Bytes {
+    Read {
+        r: Box<dyn Read + Send>,
+        buf: Vec<u8>,
+    },
+    /// The whole input in memory; `start..end` index it directly.
+    Held {
+        held: Held,
+        progress: Option<Arc<AtomicU64>>,
+    },
+}
+
+/// An input held whole: a mapped file, or a gzip file inflated whole.
+pub(crate) enum Held {
+    Map(Mapped),
+    Inflated(Inflated),
+}
+
+impl Held {
+    fn bytes(&self) -> &[u8] {
+        match self {
+            Held::Map(m) => m.bytes(),
+            Held::Inflated(i) => i.bytes(),
+        }
+    }
+}
 
 pub(crate) struct Buffer {
-    r: Box<dyn Read + Send>,
-    buf: Vec<u8>,
+    bytes: Bytes,
     start: usize,
     end: usize,
     chunk: usize,
@@ -32,8 +63,10 @@ impl Buffer {
         streaming: bool,
     ) -> Buffer {
         Buffer {
-            r,
-            buf: vec![0; chunk.max(4096)],
+            bytes: Bytes::Read {
+                r,
+                buf: vec![0; chunk.max(4096)],
+            },
             start: 0,
             end: 0,
             chunk: chunk.max(4096),
@@ -45,8 +78,35 @@ impl Buffer {
         }
     }
 
+    /// A window over `held` from byte `at`, moved on by `chunk` bytes per
+    /// `fill`. No record limit applies to holding: the bytes are there
+    /// already (the readers still skip records over the limit).
+    pub(crate) fn held(
+        held: Held,
+        at: usize,
+        chunk: usize,
+        max: usize,
+        progress: Option<Arc<AtomicU64>>,
+    ) -> Buffer {
+        let at = at.min(held.bytes().len());
+        Buffer {
+            bytes: Bytes::Held { held, progress },
+            start: at,
+            end: at,
+            chunk: chunk.max(4096),
+            max,
+            consumed: 0,
+            eof: false,
+            streaming: false,
+            error: None,
+        }
+    }
+
     pub(crate) fn data(&self) -> &[u8] {
-        &self.buf[self.start..self.end]
+        match &self.bytes {
+            Bytes::Read { buf, .. } => &buf[self.start..self.end],
+            Bytes::Held { held, .. } => &held.bytes()[self.start..self.end],
+        }
     }
 
     pub(crate) fn consume(&mut self, n: usize) {
@@ -61,21 +121,24 @@ impl Buffer {
 
     /// Doubles the buffer, but never past the record limit plus a chunk:
     /// a longer record is skipped, not held.
-    fn grow(&mut self) {
-        let new = (self.buf.len() * 2)
-            .min(self.max.saturating_add(self.chunk))
-            .max(self.buf.len() + 1);
-        self.buf.resize(new, 0);
+    fn grow(buf: &mut Vec<u8>, max: usize, chunk: usize) {
+        let new = (buf.len() * 2)
+            .min(max.saturating_add(chunk))
+            .max(buf.len() + 1);
+        buf.resize(new, 0);
     }
 
     /// Returns to the initial size after an oversized record.
     pub(crate) fn shrink(&mut self) {
-        if self.buf.len() > self.chunk && self.end - self.start <= self.chunk {
-            self.buf.copy_within(self.start..self.end, 0);
+        let Bytes::Read { buf, .. } = &mut self.bytes else {
+            return;
+        };
+        if buf.len() > self.chunk && self.end - self.start <= self.chunk {
+            buf.copy_within(self.start..self.end, 0);
             self.end -= self.start;
             self.start = 0;
-            self.buf.truncate(self.chunk);
-            self.buf.shrink_to_fit();
+            buf.truncate(self.chunk);
+            buf.shrink_to_fit();
         }
     }
 
@@ -88,17 +151,47 @@ impl Buffer {
         if self.eof {
             return Ok(0);
         }
+        let (r, buf) = match &mut self.bytes {
+            Bytes::Read { r, buf } => (r, buf),
+            Bytes::Held { held, progress } => {
+                let len = held.bytes().len();
+                let to = (self.end + self.chunk).min(len);
+                let ready = match held {
+                    Held::Map(map) => {
+                        map.release_before(self.start);
+                        map.prepare(self.end..to)
+                    }
+                    Held::Inflated(_) => Ok(()),
+                };
+                if let Err(shrunk) = ready {
+                    let readable = shrunk.readable.max(self.end).min(to);
+                    let e = io::Error::from(shrunk);
+                    self.eof = true;
+                    self.error = Some(again(&e));
+                    let n = readable - self.end;
+                    self.end = readable;
+                    return if n == 0 { Err(e) } else { Ok(n) };
+                }
+                let n = to - self.end;
+                self.end = to;
+                self.eof = to == len;
+                if let Some(c) = progress {
+                    c.fetch_add(n as u64, Ordering::Relaxed);
+                }
+                return Ok(n);
+            }
+        };
         if self.start > 0 {
-            self.buf.copy_within(self.start..self.end, 0);
+            buf.copy_within(self.start..self.end, 0);
             self.end -= self.start;
             self.start = 0;
         }
-        if self.end == self.buf.len() {
-            self.grow();
+        if self.end == buf.len() {
+            Self::grow(buf, self.max, self.chunk);
         }
         let mut total = 0;
-        while self.end < self.buf.len() && total < self.chunk {
-            match self.r.read(&mut self.buf[self.end..]) {
+        while self.end < buf.len() && total < self.chunk {
+            match r.read(&mut buf[self.end..]) {
                 Ok(0) => {
                     self.eof = true;
                     break;

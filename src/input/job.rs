@@ -1,8 +1,10 @@
 //! One job: open its source, recognise its encoding and container, and hand
 //! it to the reader for that container (NDJSON lines or log-file elements).
 
-use super::buffer::Buffer;
-use super::open::{encoding, open, Counting, Encoding, ReadAhead};
+use super::buffer::{Buffer, Held};
+use super::inflate::{self, Inflated, WHOLE_MAX};
+use super::map::Mapped;
+use super::open::{encoding, open, Counting, Encoding, Opened, ReadAhead};
 use super::worker::{Piece, Worker};
 use super::{io_failure, logfile, Extent, InputErrorKind, Job, Options, Report, Source};
 use crate::compile::Program;
@@ -26,8 +28,9 @@ pub(crate) fn run_job(
     let mut decider = Decider::new(program, mode);
     let mut w = Worker::new(&mut decider, options, program.selector_count(), send);
     match &job.extent {
-        Extent::Whole => match open(source, &options.stop, options.streaming) {
-            Ok((r, size)) => w.whole(r, size),
+        Extent::Whole => match open(source, &options.stop, options.streaming, options.map) {
+            Ok(Opened::Stream(r, size)) => w.whole(r, size, true),
+            Ok(Opened::Mapped(m)) => w.mapped(m),
             Err(e) => w.fail(io_failure(&e)),
         },
         Extent::Range(start, end) => w.range(source, *start, *end),
@@ -35,8 +38,9 @@ pub(crate) fn run_job(
 }
 
 impl Worker<'_, '_> {
-    /// A whole source: plain or gzip, NDJSON or log files.
-    fn whole(&mut self, reader: Box<dyn Read + Send>, size: Option<u64>) {
+    /// A whole source: plain or gzip, NDJSON or log files. With
+    /// `try_whole`, a small gzip file is first inflated whole.
+    fn whole(&mut self, reader: Box<dyn Read + Send>, size: Option<u64>, try_whole: bool) {
         let mut r = Counting {
             inner: reader,
             counter: self.options.progress.clone(),
@@ -48,7 +52,25 @@ impl Worker<'_, '_> {
         let kind = encoding(&head);
         let reader: Box<dyn Read + Send> = match kind {
             Encoding::Gzip => {
-                let gz = flate2::read::MultiGzDecoder::new(io::Cursor::new(head).chain(r));
+                let mut compressed: Box<dyn Read + Send> = Box::new(io::Cursor::new(head).chain(r));
+                if let Some(n) = size.filter(|&n| try_whole && !self.options.streaming && n <= WHOLE_MAX) {
+                    let mut gz = Vec::with_capacity(n as usize + 1);
+                    let read = compressed.read_to_end(&mut gz);
+                    if read.is_ok() {
+                        if let Some(bytes) = inflate::whole(&gz) {
+                            return self.inflated(bytes);
+                        }
+                    }
+                    // Damaged, multi-member, too large, or a read error:
+                    // the streaming decoder reads what arrived as usual,
+                    // then meets the error.
+                    let rest: Box<dyn Read + Send> = match read {
+                        Ok(_) => Box::new(io::empty()),
+                        Err(e) => Box::new(Failed(Some(e))),
+                    };
+                    compressed = Box::new(io::Cursor::new(gz).chain(rest));
+                }
+                let gz = flate2::read::MultiGzDecoder::new(compressed);
                 // Inflate is the slowest stage: a large file gets a thread of
                 // its own. A small one (a CloudTrail log file is a few KB)
                 // does not: a thread per file costs more than it saves, and
@@ -80,12 +102,51 @@ impl Worker<'_, '_> {
             (Encoding::Gzip, Some(n)) => self.options.chunk.min((n as usize).saturating_mul(16)),
             _ => self.options.chunk,
         };
-        let mut buf = Buffer::new(
+        let buf = Buffer::new(
             reader,
             chunk,
             self.options.max_record,
             self.options.streaming,
         );
+        self.container(buf);
+    }
+
+    /// A mapped file: plain bytes are decided in the mapping; gzip is
+    /// inflated from it.
+    fn mapped(&mut self, map: Mapped) {
+        let len = map.bytes().len() as u64;
+        match encoding(&map.bytes()[..map.bytes().len().min(6)]) {
+            Encoding::Plain => {
+                let buf = Buffer::held(
+                    Held::Map(map),
+                    0,
+                    self.options.chunk,
+                    self.options.max_record,
+                    self.options.progress.clone(),
+                );
+                self.container(buf);
+            }
+            Encoding::Gzip if len <= WHOLE_MAX => match inflate::whole(map.bytes()) {
+                Some(bytes) => self.inflated(bytes),
+                None => self.whole(Box::new(map.reader()), Some(len), false),
+            },
+            _ => self.whole(Box::new(map.reader()), Some(len), false),
+        }
+    }
+
+    fn inflated(&mut self, bytes: Inflated) {
+        let buf = Buffer::held(
+            Held::Inflated(bytes),
+            0,
+            self.options.chunk,
+            self.options.max_record,
+            None,
+        );
+        self.container(buf);
+    }
+
+    /// Recognises the container (NDJSON or log files) and reads it.
+    fn container(&mut self, mut buf: Buffer) {
         // Read only until the container is known: a slow writer's first
         // record must not wait for more. A read error here is kept by the
         // buffer and returned after the bytes before it, read as usual.
@@ -119,3 +180,15 @@ impl Worker<'_, '_> {
 
 /// The smallest compressed input that gets an inflate thread of its own.
 const READ_AHEAD_MIN: u64 = 1 << 20;
+
+/// A read error, returned after the bytes read before it.
+struct Failed(Option<io::Error>);
+
+impl Read for Failed {
+    fn read(&mut self, _: &mut [u8]) -> io::Result<usize> {
+        match self.0.take() {
+            Some(e) => Err(e),
+            None => Ok(0),
+        }
+    }
+}

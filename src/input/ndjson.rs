@@ -2,7 +2,8 @@
 //! records, CRLF and surrounding spaces are accepted, and a line longer
 //! than the record limit is counted and skipped without being held.
 
-use super::buffer::Buffer;
+use super::buffer::{Buffer, Held};
+use super::map::{Mapped, MAP_MIN};
 use super::io_failure;
 use super::open::Counting;
 use super::worker::Worker;
@@ -21,19 +22,23 @@ impl Worker<'_, '_> {
         };
         // A line belongs to the range holding its first byte.
         let from = start.saturating_sub(1);
-        if let Err(e) = f.seek(SeekFrom::Start(from)) {
-            return self.fail(io_failure(&e));
-        }
-        let reader = Counting {
-            inner: f,
-            counter: self.options.progress.clone(),
+        let len = f.metadata().map_or(0, |m| m.len());
+        let mapped = (self.options.map && len >= MAP_MIN)
+            .then(|| f.try_clone().ok().and_then(|g| Mapped::new(g, len)))
+            .flatten();
+        let mut buf = if let Some(map) = mapped {
+            let progress = self.options.progress.clone();
+            Buffer::held(Held::Map(map), from as usize, self.options.chunk, self.options.max_record, progress)
+        } else {
+            if let Err(e) = f.seek(SeekFrom::Start(from)) {
+                return self.fail(io_failure(&e));
+            }
+            let reader = Counting {
+                inner: f,
+                counter: self.options.progress.clone(),
+            };
+            Buffer::new(Box::new(reader), self.options.chunk, self.options.max_record, false)
         };
-        let mut buf = Buffer::new(
-            Box::new(reader),
-            self.options.chunk,
-            self.options.max_record,
-            false,
-        );
         if start > 0 {
             // Drop the tail of the line that started before this range.
             loop {

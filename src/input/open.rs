@@ -2,6 +2,7 @@
 //! compression a source uses, from its magic bytes; a read-ahead thread for
 //! sources that may block or that are slow to decode.
 
+use super::map::{Mapped, MAP_MIN};
 use super::Source;
 use std::fs::File;
 use std::io::{self, Read};
@@ -11,6 +12,9 @@ use std::sync::Arc;
 
 /// An I/O error in words, without Rust's `(os error N)` suffix.
 pub(crate) fn describe(e: &io::Error) -> String {
+    if let Some(shrunk) = e.get_ref().and_then(|r| r.downcast_ref::<super::map::Shrunk>()) {
+        return shrunk.to_string();
+    }
     match e.kind() {
         io::ErrorKind::NotFound => "no such file".into(),
         io::ErrorKind::PermissionDenied => "permission denied".into(),
@@ -45,6 +49,8 @@ fn stopped() -> io::Error {
 pub(crate) fn again(e: &io::Error) -> io::Error {
     if is_stopped(e) {
         stopped()
+    } else if let Some(s) = e.get_ref().and_then(|r| r.downcast_ref::<super::map::Shrunk>()) {
+        io::Error::from(*s)
     } else {
         io::Error::new(e.kind(), e.to_string())
     }
@@ -78,15 +84,26 @@ pub(crate) fn encoding(head: &[u8]) -> Encoding {
     }
 }
 
-/// An opened source, and its size when it is a regular file or bytes.
-pub(crate) type Opened = (Box<dyn Read + Send>, Option<u64>);
+/// An opened source.
+pub(crate) enum Opened {
+    /// A stream, and its size when it is a regular file or bytes.
+    Stream(Box<dyn Read + Send>, Option<u64>),
+    /// A large regular file, mapped.
+    Mapped(Mapped),
+}
 
 /// Opens a source for reading. Standard input is read by a thread, so
 /// that a stop request (SIGINT) is noticed while it is quiet; with
-/// `streaming`, whatever one read returns is handed on at once.
-pub(crate) fn open(source: &Source, stop: &Arc<AtomicBool>, streaming: bool) -> io::Result<Opened> {
+/// `streaming`, whatever one read returns is handed on at once. With
+/// `map`, a large regular file is mapped rather than read.
+pub(crate) fn open(
+    source: &Source,
+    stop: &Arc<AtomicBool>,
+    streaming: bool,
+    map: bool,
+) -> io::Result<Opened> {
     match source {
-        Source::Stdin => Ok((
+        Source::Stdin => Ok(Opened::Stream(
             Box::new(ReadAhead::spawn(
                 Box::new(io::stdin()),
                 Some(stop.clone()),
@@ -95,7 +112,7 @@ pub(crate) fn open(source: &Source, stop: &Arc<AtomicBool>, streaming: bool) -> 
             )),
             None,
         )),
-        Source::Memory(_, bytes) => Ok((
+        Source::Memory(_, bytes) => Ok(Opened::Stream(
             Box::new(io::Cursor::new(bytes.clone())),
             Some(bytes.len() as u64),
         )),
@@ -109,7 +126,7 @@ pub(crate) fn open(source: &Source, stop: &Arc<AtomicBool>, streaming: bool) -> 
                 // may block for ever: both happen in the reading thread, so
                 // that a stop request is seen (a blocked open cannot be
                 // cancelled, so that thread is not joined).
-                return Ok((
+                return Ok(Opened::Stream(
                     Box::new(ReadAhead::spawn(
                         Box::new(OpenOnRead(Some(p.clone()), None)),
                         Some(stop.clone()),
@@ -119,7 +136,18 @@ pub(crate) fn open(source: &Source, stop: &Arc<AtomicBool>, streaming: bool) -> 
                     None,
                 ));
             }
-            Ok((Box::new(File::open(p)?), Some(meta.len())))
+            let f = File::open(p)?;
+            if map && meta.is_file() && meta.len() >= MAP_MIN {
+                // Mapping needs the file's own descriptor: its size is
+                // read again from it, since the file may have changed
+                // since `metadata`.
+                let len = f.metadata()?.len();
+                match Mapped::new(f.try_clone()?, len) {
+                    Some(m) => return Ok(Opened::Mapped(m)),
+                    None => return Ok(Opened::Stream(Box::new(f), Some(len))),
+                }
+            }
+            Ok(Opened::Stream(Box::new(f), Some(meta.len())))
         }
     }
 }
