@@ -41,7 +41,7 @@ pub use model::{
     AdvancedSelector, BasicDataResource, BasicSelector, Category, Document, DocumentShape, Field,
     FieldCondition, Operator, ReadWriteType, SelectorKind, SelectorSet,
 };
-pub use parse::{parse_bytes, parse_str, ParseError, ParseOptions};
+pub use parse::{parse_bytes, parse_str, Client, ParseError, ParseOptions};
 pub use record::{RecordView, ScanError, ScanErrorKind};
 pub use source::{LineCol, Pointer, SourceText, Span};
 pub use validate::{

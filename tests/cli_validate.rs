@@ -291,3 +291,57 @@ fn bom_crlf_and_invalid_utf8() {
     assert_eq!(e["message"], "invalid UTF-8 byte sequence");
     assert_eq!(e["column"], 22);
 }
+
+/// A lone selector object given where the list belongs: the AWS CLI wraps
+/// it into a one-element list for `--event-selectors` (and `file://`), and
+/// prints nested objects as `OrderedDict`s; boto3 and `--cli-input-json`
+/// do neither. The expected texts were printed by aws-cli 1.45.11
+/// (botocore 1.43.11, Python 3.11) and by boto3's ParamValidator.
+#[test]
+fn a_single_selector_object_is_read_as_each_client_reads_it() {
+    let dir = tempfile::tempdir().unwrap();
+    let one = dir.path().join("one.json");
+    std::fs::write(&one, r#"{"ReadWriteType":"All"}"#).unwrap();
+    let nested = dir.path().join("nested.json");
+    std::fs::write(
+        &nested,
+        r#"{"ReadWriteType":"All","DataResources":{"Type":"AWS::S3::Object"}}"#,
+    )
+    .unwrap();
+    let run = |client: &str, file: &Path| {
+        let out = ctsel()
+            .args(["validate", "--format", "json", "--client", client])
+            .arg(file)
+            .output()
+            .unwrap();
+        (out.status.code(), json_lines(&out.stdout).remove(0))
+    };
+    // The CLI sends `[{"ReadWriteType": "All"}]`: valid.
+    let (code, v) = run("cli", &one);
+    assert_eq!(code, Some(0), "{v}");
+    assert_eq!(v["kind"], "basic");
+    // Only the top level is wrapped; the nested object keeps its type.
+    let (code, v) = run("cli", &nested);
+    assert_eq!(code, Some(1));
+    assert_eq!(
+        v["errors"][0]["message"],
+        "Invalid type for parameter EventSelectors[0].DataResources, value: OrderedDict([('Type', 'AWS::S3::Object')]), type: <class 'collections.OrderedDict'>, valid types: <class 'list'>, <class 'tuple'>"
+    );
+    assert_eq!((v["errors"][0]["line"].as_u64(), v["errors"][0]["column"].as_u64()), (Some(1), Some(40)));
+    // boto3: the lone object is the wrong type.
+    let (code, v) = run("sdk", &one);
+    assert_eq!(code, Some(1));
+    assert_eq!(
+        v["errors"][0]["message"],
+        "Invalid type for parameter EventSelectors, value: {'ReadWriteType': 'All'}, type: <class 'dict'>, valid types: <class 'list'>, <class 'tuple'>"
+    );
+    // Decision commands read it as the CLI does, too.
+    let out = ctsel()
+        .args(["filter", "--count", "-s"])
+        .arg(&one)
+        .write_stdin("{\"eventVersion\":\"1.08\",\"eventCategory\":\"Management\",\"managementEvent\":true,\"readOnly\":true,\"eventSource\":\"s3.amazonaws.com\",\"eventName\":\"ListBuckets\"}\n")
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(0), "{}", String::from_utf8_lossy(&out.stderr));
+    assert_eq!(String::from_utf8_lossy(&out.stdout).trim(), "1");
+}

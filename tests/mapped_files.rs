@@ -43,7 +43,7 @@ struct Run {
 
 fn run(path: &std::path::Path, map: bool, jobs: usize, mut during: impl FnMut()) -> Run {
     let mut options = Options::default();
-    options.map = map;
+    options.map = map.then_some(1 << 20);
     options.jobs = jobs;
     options.chunk = 64 << 10;
     let mut r = Run {

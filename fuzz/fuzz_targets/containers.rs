@@ -1,6 +1,7 @@
 //! The stream reader (NDJSON, {"Records":[...]}, gzip, truncated gzip):
 //! never panics, accounts for every record, prints only records the
-//! reference logs, and keeps the records decoded before damage.
+//! reference logs, and keeps the records decoded before damage; from
+//! memory and from a mapped file alike.
 #![no_main]
 
 use ctsel::input::{filter, Event, Flow, Options, Source};
@@ -33,8 +34,21 @@ fuzz_target!(|data: &[u8]| {
     options.chunk = 4096;
     options.max_record = 1 << 16;
     options.rejects = true;
+    // Bit 3: a file on disk, mapped whatever its size (the mapped window,
+    // range jobs over a mapping, gzip inflated from a mapping).
+    let _dir;
+    let source = if how & 8 == 8 {
+        let dir = tempfile::tempdir().expect("temp dir");
+        let path = dir.path().join("fuzz.input");
+        std::fs::write(&path, &bytes).expect("write");
+        options.map = Some(1);
+        _dir = dir;
+        Source::File(path)
+    } else {
+        Source::Memory("fuzz".into(), Arc::from(bytes))
+    };
     let mut out = Vec::new();
-    let counts = filter(&program, &[Source::Memory("fuzz".into(), Arc::from(bytes))], &options, &mut |e| {
+    let counts = filter(&program, &[source], &options, &mut |e| {
         if let Event::Output(b) = e {
             out.extend_from_slice(b);
         }

@@ -84,6 +84,52 @@ impl From<KindArg> for ctsel::SelectorKind {
     }
 }
 
+/// `--input-format`: the selector document's shape, instead of detecting it.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, ValueEnum)]
+pub enum InputFormat {
+    /// Detect it from the content.
+    #[default]
+    Auto,
+    /// The value of `--event-selectors` / `--advanced-event-selectors`: a
+    /// list, or (CLI) a lone selector object.
+    Cli,
+    /// A PutEventSelectors request body (`--cli-input-json`, boto3 kwargs).
+    Request,
+    /// A GetEventSelectors response.
+    Response,
+}
+
+impl InputFormat {
+    pub fn shape(self) -> Option<ctsel::DocumentShape> {
+        match self {
+            InputFormat::Auto => None,
+            InputFormat::Cli => Some(ctsel::DocumentShape::CliList),
+            InputFormat::Request => Some(ctsel::DocumentShape::Request),
+            InputFormat::Response => Some(ctsel::DocumentShape::GetResponse),
+        }
+    }
+}
+
+/// `--client`: whose structural checks a bare selector list gets.
+#[derive(Clone, Copy, Debug, Default, ValueEnum)]
+pub enum ClientArg {
+    /// The AWS CLI's `--event-selectors` flag (a lone object is a
+    /// one-element list).
+    #[default]
+    Cli,
+    /// boto3 and `--cli-input-json` (a lone object is the wrong type).
+    Sdk,
+}
+
+impl From<ClientArg> for ctsel::Client {
+    fn from(c: ClientArg) -> ctsel::Client {
+        match c {
+            ClientArg::Cli => ctsel::Client::Cli,
+            ClientArg::Sdk => ctsel::Client::Sdk,
+        }
+    }
+}
+
 /// `--format` for commands that report findings.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, ValueEnum)]
 pub enum Format {

@@ -106,7 +106,9 @@ impl InputArgs {
         o.jobs = self.jobs();
         o.stop = super::interrupt_flag();
         o.max_record = self.max_record_size.max(1);
-        o.map = !self.no_mmap;
+        if self.no_mmap {
+            o.map = None;
+        }
         // Only a named input can be a FIFO (a walk skips them), so only the
         // arguments are looked at, not every file of a tree.
         let named = self.inputs.iter().map(|a| match a.as_str() {

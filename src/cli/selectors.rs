@@ -4,7 +4,7 @@
 
 use super::input::{read_entries, Input};
 use super::render;
-use super::KindArg;
+use super::{ClientArg, InputFormat, KindArg};
 use ctsel::{check, parse_bytes, Catalog, ParseOptions, Program, SelectorSet, ValidateOptions};
 
 /// What every command that validates takes.
@@ -13,6 +13,15 @@ pub struct CatalogArgs {
     /// Read a bare selector list as this kind instead of detecting it from its keys.
     #[arg(long, value_enum)]
     pub kind: Option<KindArg>,
+    /// Check a bare selector list as this client does: `cli` as the value
+    /// of `aws cloudtrail put-event-selectors --event-selectors` (a lone
+    /// selector object is taken as a one-element list), `sdk` as a boto3
+    /// parameter or in `--cli-input-json` (it is not).
+    #[arg(long, value_enum, default_value_t = ClientArg::Cli)]
+    pub client: ClientArg,
+    /// The document's shape, instead of detecting it from its content.
+    #[arg(long, value_enum, default_value_t = InputFormat::Auto)]
+    pub input_format: InputFormat,
     /// The trail's partition (aws, aws-cn, aws-us-gov, ...): data resource ARNs must use it.
     #[arg(long, value_name = "PARTITION")]
     pub partition: Option<String>,
@@ -28,6 +37,8 @@ impl CatalogArgs {
     pub fn parse_options(&self) -> ParseOptions {
         ParseOptions {
             kind: self.kind.map(Into::into),
+            client: self.client.into(),
+            shape: self.input_format.shape(),
             ..ParseOptions::default()
         }
     }

@@ -25,8 +25,8 @@
 use std::fs::File;
 use std::io;
 
-/// Files smaller than this are read: mapping and unmapping cost more
-/// than copying a few pages.
+/// Files smaller than this are read by default: mapping and unmapping
+/// cost more than copying a few pages.
 pub(crate) const MAP_MIN: u64 = 1 << 20;
 
 /// A read-only mapping of a whole regular file.

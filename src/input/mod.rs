@@ -113,13 +113,14 @@ pub struct Options {
     /// Decide and hand on each record as soon as it is complete, rather
     /// than when a chunk is full (a pipe from a slow writer).
     pub streaming: bool,
-    /// Map large regular files (1 MiB and over) into memory rather than
-    /// read them, on Unix. The first mapping installs a SIGBUS handler
+    /// Map regular files of at least this many bytes (by default 1 MiB)
+    /// into memory rather than read them, on Unix; `None` reads every
+    /// file. The first mapping installs a SIGBUS handler
     /// (faults outside ctsel's mappings go to the previous handler), so
     /// that a file shrinking while mapped ends that source with an
     /// error, not the process. Bytes appended after a file is mapped are
     /// not read.
-    pub map: bool,
+    pub map: Option<u64>,
 }
 
 impl Default for Options {
@@ -138,7 +139,7 @@ impl Default for Options {
             max_record: DEFAULT_MAX_RECORD,
             categories: false,
             streaming: false,
-            map: true,
+            map: Some(map::MAP_MIN),
         }
     }
 }

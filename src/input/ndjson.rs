@@ -3,7 +3,7 @@
 //! than the record limit is counted and skipped without being held.
 
 use super::buffer::{Buffer, Held};
-use super::map::{Mapped, MAP_MIN};
+use super::map::Mapped;
 use super::io_failure;
 use super::open::Counting;
 use super::worker::Worker;
@@ -23,7 +23,7 @@ impl Worker<'_, '_> {
         // A line belongs to the range holding its first byte.
         let from = start.saturating_sub(1);
         let len = f.metadata().map_or(0, |m| m.len());
-        let mapped = (self.options.map && len >= MAP_MIN)
+        let mapped = (self.options.map.is_some_and(|min| len >= min))
             .then(|| f.try_clone().ok().and_then(|g| Mapped::new(g, len)))
             .flatten();
         let mut buf = if let Some(map) = mapped {

@@ -2,7 +2,7 @@
 //! compression a source uses, from its magic bytes; a read-ahead thread for
 //! sources that may block or that are slow to decode.
 
-use super::map::{Mapped, MAP_MIN};
+use super::map::Mapped;
 use super::Source;
 use std::fs::File;
 use std::io::{self, Read};
@@ -95,12 +95,13 @@ pub(crate) enum Opened {
 /// Opens a source for reading. Standard input is read by a thread, so
 /// that a stop request (SIGINT) is noticed while it is quiet; with
 /// `streaming`, whatever one read returns is handed on at once. With
-/// `map`, a large regular file is mapped rather than read.
+/// `map`, a regular file of at least that many bytes is mapped rather
+/// than read.
 pub(crate) fn open(
     source: &Source,
     stop: &Arc<AtomicBool>,
     streaming: bool,
-    map: bool,
+    map: Option<u64>,
 ) -> io::Result<Opened> {
     match source {
         Source::Stdin => Ok(Opened::Stream(
@@ -137,7 +138,7 @@ pub(crate) fn open(
                 ));
             }
             let f = File::open(p)?;
-            if map && meta.is_file() && meta.len() >= MAP_MIN {
+            if meta.is_file() && map.is_some_and(|min| meta.len() >= min) {
                 // Mapping needs the file's own descriptor: its size is
                 // read again from it, since the file may have changed
                 // since `metadata`.

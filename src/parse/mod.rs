@@ -15,7 +15,7 @@ pub mod json;
 mod shape;
 
 use crate::diagnostic::{Diagnostic, Layer, Provenance, Severity, JSON_SYNTAX_ERROR};
-use crate::model::{Document, SelectorKind};
+use crate::model::{Document, DocumentShape, SelectorKind};
 use crate::source::{Pointer, SourceText, Span};
 
 /// Largest selector document read, in bytes. A real one is a few kilobytes
@@ -32,6 +32,27 @@ pub struct ParseOptions {
     pub kind: Option<SelectorKind>,
     /// Largest input accepted, in bytes.
     pub max_bytes: usize,
+    /// Which AWS client's structural checks to reproduce.
+    pub client: Client,
+    /// Read the document as this shape instead of detecting it (the
+    /// CLI's `--input-format`): `{}` is a request body missing its
+    /// `TrailName` when detected, a lone selector object as a flag value.
+    pub shape: Option<DocumentShape>,
+}
+
+/// The AWS client whose parameter checks a document gets (they differ only
+/// for a bare selector list).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum Client {
+    /// The bare list as the value of `aws cloudtrail put-event-selectors
+    /// --event-selectors` (or `file://` holding it): a lone selector object
+    /// is taken as a one-element list, and objects in messages print as
+    /// `OrderedDict([...])`.
+    #[default]
+    Cli,
+    /// The list as an SDK parameter (boto3, `--cli-input-json`): a lone
+    /// object is the wrong type, and objects print as `{...}`.
+    Sdk,
 }
 
 impl Default for ParseOptions {
@@ -39,6 +60,8 @@ impl Default for ParseOptions {
         ParseOptions {
             kind: None,
             max_bytes: DEFAULT_MAX_BYTES,
+            client: Client::Cli,
+            shape: None,
         }
     }
 }
@@ -177,7 +200,14 @@ fn parse_source(
             .into_iter()
             .map(|n| Diagnostic::warning("json", n.message, Pointer::root(), n.span)),
     );
-    Ok(shape::convert(source, &root, options.kind, structural))
+    Ok(shape::convert(
+        source,
+        &root,
+        options.kind,
+        options.client,
+        options.shape,
+        structural,
+    ))
 }
 
 fn not_json(source: SourceText, offset: usize, message: String) -> ParseError {

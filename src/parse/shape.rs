@@ -11,6 +11,7 @@ use crate::model::{
     AdvancedEventSelector, DataResource, Document, DocumentShape, EventSelector, FieldSelector,
     Operator, OperatorValues, SelectorKind, SelectorList, Spanned,
 };
+use super::Client;
 use crate::source::{Pointer, SourceText, Span};
 use std::collections::HashMap;
 
@@ -72,6 +73,8 @@ impl At {
 
 struct Conv {
     shape: DocumentShape,
+    /// Objects print as the AWS CLI prints a flag value's (`OrderedDict`).
+    ordered: bool,
     diags: Vec<Diagnostic>,
     /// Duplicate-key warnings given so far: past `MAX_DUPLICATE_WARNINGS`
     /// they are counted, not kept (a file may repeat a key a million times).
@@ -87,11 +90,18 @@ pub(super) fn convert(
     source: SourceText,
     root: &Node,
     forced: Option<SelectorKind>,
+    client: Client,
+    shape: Option<DocumentShape>,
     notes: Vec<Diagnostic>,
 ) -> Document {
-    let shape = detect_shape(root);
+    let shape = shape.unwrap_or_else(|| detect_shape(root));
+    // A bare list is what the CLI's `--event-selectors` flag takes; a
+    // request body arrives through `--cli-input-json` or an SDK, parsed
+    // without the ordered hook and without the flag's list wrapping.
+    let flag = client == Client::Cli && shape == DocumentShape::CliList;
     let mut c = Conv {
         shape,
+        ordered: flag,
         diags: notes,
         duplicates: 0,
     };
@@ -111,11 +121,17 @@ pub(super) fn convert(
                 pointer: Pointer::root(),
             };
             if let Value::Object(_) = root.value {
-                // A selector object given where the list belongs.
-                let d = c.invalid_type(root, &at, &["list", "tuple"]);
-                c.diags.push(
-                    d.with_hint("wrap the selector in [ ]: the parameter is a list of selectors"),
-                );
+                if flag {
+                    // The CLI wraps a lone object given for a list-typed
+                    // flag into a one-element list (only at the top:
+                    // nested objects are checked as they are).
+                    c.single_object(&mut doc, kind, root, &at);
+                } else {
+                    let d = c.invalid_type(root, &at, &["list", "tuple"]);
+                    c.diags.push(d.with_hint(
+                        "wrap the selector in [ ]: the parameter is a list of selectors",
+                    ));
+                }
             } else {
                 c.set_list(&mut doc, kind, root, None, &at);
             }
@@ -185,15 +201,18 @@ fn detect_kind(root: &Node) -> SelectorKind {
 }
 
 /// Python's `str()` of a JSON value, as botocore prints it after `value:`.
-fn py_str(node: &Node) -> String {
+/// `ordered`: objects are `OrderedDict`s, as the AWS CLI parses flag values
+/// (`json.loads` with `object_pairs_hook=OrderedDict`; printed as Python
+/// 3.11 and earlier print them, which is the CLI's Python on this image).
+fn py_str(node: &Node, ordered: bool) -> String {
     match &node.value {
         Value::String(s) => s.clone(),
-        _ => py_repr(node),
+        _ => py_repr(node, ordered),
     }
 }
 
 /// Python's `repr()` of a JSON value (strings quoted as Python does).
-fn py_repr(node: &Node) -> String {
+fn py_repr(node: &Node, ordered: bool) -> String {
     match &node.value {
         Value::Null => "None".into(),
         Value::Bool(true) => "True".into(),
@@ -201,14 +220,26 @@ fn py_repr(node: &Node) -> String {
         Value::Number(n) => n.clone(),
         Value::String(s) => py_repr_str(s),
         Value::Array(items) => {
-            let parts: Vec<String> = items.iter().map(py_repr).collect();
+            let parts: Vec<String> = items.iter().map(|n| py_repr(n, ordered)).collect();
             format!("[{}]", parts.join(", "))
+        }
+        Value::Object(members) if ordered => {
+            let parts: Vec<String> = effective(members)
+                .0
+                .iter()
+                .map(|m| format!("({}, {})", py_repr_str(&m.key), py_repr(&m.value, true)))
+                .collect();
+            if parts.is_empty() {
+                "OrderedDict()".into()
+            } else {
+                format!("OrderedDict([{}])", parts.join(", "))
+            }
         }
         Value::Object(members) => {
             let parts: Vec<String> = effective(members)
                 .0
                 .iter()
-                .map(|m| format!("{}: {}", py_repr_str(&m.key), py_repr(&m.value)))
+                .map(|m| format!("{}: {}", py_repr_str(&m.key), py_repr(&m.value, false)))
                 .collect();
             format!("{{{}}}", parts.join(", "))
         }
@@ -243,7 +274,7 @@ fn py_repr_str(s: &str) -> String {
     out
 }
 
-fn py_type(node: &Node) -> &'static str {
+fn py_type(node: &Node, ordered: bool) -> &'static str {
     match &node.value {
         Value::Null => "<class 'NoneType'>",
         Value::Bool(_) => "<class 'bool'>",
@@ -251,6 +282,7 @@ fn py_type(node: &Node) -> &'static str {
         Value::Number(_) => "<class 'int'>",
         Value::String(_) => "<class 'str'>",
         Value::Array(_) => "<class 'list'>",
+        Value::Object(_) if ordered => "<class 'collections.OrderedDict'>",
         Value::Object(_) => "<class 'dict'>",
     }
 }
@@ -281,8 +313,8 @@ impl Conv {
             format!(
                 "Invalid type for parameter {}, value: {}, type: {}, valid types: {}",
                 at.display(),
-                py_str(node),
-                py_type(node),
+                py_str(node, self.ordered),
+                py_type(node, self.ordered),
                 valid.join(", ")
             ),
             at.pointer.clone(),
@@ -555,6 +587,27 @@ impl Conv {
         }
     }
 
+    /// A lone selector object as the CLI's flag reads it: the first
+    /// element of a one-element list. Its names carry the `[0]` botocore
+    /// prints; its pointer is the object's own place in the file.
+    fn single_object(&mut self, doc: &mut Document, kind: SelectorKind, node: &Node, at: &At) {
+        let at = At {
+            name: format!("{}[0]", at.name),
+            pointer: at.pointer.clone(),
+        };
+        fn one<T>(item: T, node: &Node) -> Option<SelectorList<T>> {
+            Some(SelectorList {
+                items: vec![item],
+                span: node.span,
+                key_span: None,
+            })
+        }
+        match kind {
+            SelectorKind::Basic => doc.basic = one(self.basic_selector(node, &at), node),
+            SelectorKind::Advanced => doc.advanced = one(self.advanced_selector(node, &at), node),
+        }
+    }
+
     fn basic_selector(&mut self, node: &Node, at: &At) -> EventSelector {
         let mut sel = EventSelector {
             span: node.span,
@@ -704,8 +757,15 @@ mod tests {
     fn python_reprs_match_botocore_output() {
         let (n, _) =
             crate::parse::json::parse(r#"{"a": [true, null, 1.5, "it's"], "b": "x"}"#).unwrap();
-        assert_eq!(py_str(&n), r#"{'a': [True, None, 1.5, "it's"], 'b': 'x'}"#);
-        assert_eq!(py_type(&n), "<class 'dict'>");
+        assert_eq!(py_str(&n, false), r#"{'a': [True, None, 1.5, "it's"], 'b': 'x'}"#);
+        assert_eq!(py_type(&n, false), "<class 'dict'>");
+        assert_eq!(
+            py_str(&n, true),
+            r#"OrderedDict([('a', [True, None, 1.5, "it's"]), ('b', 'x')])"#
+        );
+        assert_eq!(py_type(&n, true), "<class 'collections.OrderedDict'>");
+        let (e, _) = super::super::json::parse(r#"{"a": {}}"#).unwrap();
+        assert_eq!(py_str(&e, true), "OrderedDict([('a', OrderedDict())])");
     }
 
     #[test]
