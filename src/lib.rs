@@ -11,6 +11,7 @@ mod diagnostic;
 mod diff;
 mod eval;
 mod explain;
+mod iac;
 pub mod input;
 mod ir;
 mod json;
@@ -35,6 +36,7 @@ pub use eval::{Run, Selectors, Verdict};
 pub use explain::{
     explain, ConditionExplanation, Explanation, PartExplanation, SelectorExplanation,
 };
+pub use iac::{read_selector_file, FileFormat, SelectorFile, Target, UNSUPPORTED_INPUT};
 pub use input::{filter, Counts, Event, Flow, Options as FilterOptions, Source};
 pub use lint::{lint, Finding, LintOptions, RULES};
 pub use model::{

@@ -327,7 +327,13 @@ fn a_single_selector_object_is_read_as_each_client_reads_it() {
         v["errors"][0]["message"],
         "Invalid type for parameter EventSelectors[0].DataResources, value: OrderedDict([('Type', 'AWS::S3::Object')]), type: <class 'collections.OrderedDict'>, valid types: <class 'list'>, <class 'tuple'>"
     );
-    assert_eq!((v["errors"][0]["line"].as_u64(), v["errors"][0]["column"].as_u64()), (Some(1), Some(40)));
+    assert_eq!(
+        (
+            v["errors"][0]["line"].as_u64(),
+            v["errors"][0]["column"].as_u64()
+        ),
+        (Some(1), Some(40))
+    );
     // boto3: the lone object is the wrong type.
     let (code, v) = run("sdk", &one);
     assert_eq!(code, Some(1));
@@ -342,6 +348,11 @@ fn a_single_selector_object_is_read_as_each_client_reads_it() {
         .write_stdin("{\"eventVersion\":\"1.08\",\"eventCategory\":\"Management\",\"managementEvent\":true,\"readOnly\":true,\"eventSource\":\"s3.amazonaws.com\",\"eventName\":\"ListBuckets\"}\n")
         .output()
         .unwrap();
-    assert_eq!(out.status.code(), Some(0), "{}", String::from_utf8_lossy(&out.stderr));
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     assert_eq!(String::from_utf8_lossy(&out.stdout).trim(), "1");
 }

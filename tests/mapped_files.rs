@@ -11,7 +11,11 @@ use std::io::Write;
 fn program() -> Program {
     let text = r#"[{"ReadWriteType": "WriteOnly", "IncludeManagementEvents": true}]"#;
     let doc = parse_str("sel.json", text, &ParseOptions::default()).unwrap();
-    Program::new(&validate(&doc, &ValidateOptions::default()).unwrap().selectors)
+    Program::new(
+        &validate(&doc, &ValidateOptions::default())
+            .unwrap()
+            .selectors,
+    )
 }
 
 /// `n` management events, every third one a write, one per line; one
@@ -52,18 +56,23 @@ fn run(path: &std::path::Path, map: bool, jobs: usize, mut during: impl FnMut())
         errors: Vec::new(),
         counts: Default::default(),
     };
-    r.counts = filter(&program(), &[Source::File(path.into())], &options, &mut |e| {
-        match e {
-            Event::Output(b) => {
-                r.out.extend_from_slice(b);
-                during();
+    r.counts = filter(
+        &program(),
+        &[Source::File(path.into())],
+        &options,
+        &mut |e| {
+            match e {
+                Event::Output(b) => {
+                    r.out.extend_from_slice(b);
+                    during();
+                }
+                Event::Unparseable { at, message, .. } => r.bad.push(format!("{at:?} {message}")),
+                Event::SourceError { kind, message, .. } => r.errors.push((kind, message.into())),
+                _ => {}
             }
-            Event::Unparseable { at, message, .. } => r.bad.push(format!("{at:?} {message}")),
-            Event::SourceError { kind, message, .. } => r.errors.push((kind, message.into())),
-            _ => {}
-        }
-        Flow::Continue
-    });
+            Flow::Continue
+        },
+    );
     r
 }
 
@@ -105,9 +114,16 @@ fn a_file_shrinking_while_mapped_ends_its_source_with_an_error() {
     assert_eq!(r.errors.len(), 1, "{:?}", r.errors);
     let (kind, message) = &r.errors[0];
     assert_eq!(*kind, InputErrorKind::Truncated);
-    assert!(message.contains(&format!("shrank to {cut} bytes")), "{message}");
+    assert!(
+        message.contains(&format!("shrank to {cut} bytes")),
+        "{message}"
+    );
     // What was there before the cut was decided; nothing after it.
     let lines = data[..cut as usize].iter().filter(|b| **b == b'\n').count() as u64;
-    assert!(r.counts.records >= lines && r.counts.records <= lines + 1, "{} vs {lines}", r.counts.records);
+    assert!(
+        r.counts.records >= lines && r.counts.records <= lines + 1,
+        "{} vs {lines}",
+        r.counts.records
+    );
     assert!(r.counts.balanced());
 }

@@ -97,15 +97,26 @@ pub enum InputFormat {
     Request,
     /// A GetEventSelectors response.
     Response,
+    /// A CloudFormation template (JSON), or CDK's synthesized one: every
+    /// trail in it is checked as its own target, named by logical id.
+    Cloudformation,
 }
 
 impl InputFormat {
     pub fn shape(self) -> Option<ctsel::DocumentShape> {
         match self {
-            InputFormat::Auto => None,
+            InputFormat::Auto | InputFormat::Cloudformation => None,
             InputFormat::Cli => Some(ctsel::DocumentShape::CliList),
             InputFormat::Request => Some(ctsel::DocumentShape::Request),
             InputFormat::Response => Some(ctsel::DocumentShape::GetResponse),
+        }
+    }
+
+    pub fn format(self) -> Option<ctsel::FileFormat> {
+        match self {
+            InputFormat::Auto => None,
+            InputFormat::Cloudformation => Some(ctsel::FileFormat::CloudFormation),
+            _ => Some(ctsel::FileFormat::Api),
         }
     }
 }

@@ -278,6 +278,12 @@ fn provenance_note(d: &Diagnostic) -> String {
         (Layer::Structural, _) => {
             "botocore's client-side check: the AWS CLI reports these lines together as \"Parameter validation failed:\" and sends nothing".to_string()
         }
+        _ if d.exception == ctsel::UNSUPPORTED_INPUT => {
+            "about the file: what ctsel found in it, not what AWS would say".to_string()
+        }
+        (Layer::Advice, _) if rule == "unresolved" || rule == "assumed" => {
+            format!("{rule}: a value the template leaves to deploy time")
+        }
         (Layer::Advice, _) if rule == "bom" => {
             "warning bom: the service accepts this text, but the AWS CLI's file:// reader refuses the file".to_string()
         }

@@ -5,7 +5,10 @@
 use super::input::{read_entries, Input};
 use super::render;
 use super::{ClientArg, InputFormat, KindArg};
-use ctsel::{check, parse_bytes, Catalog, ParseOptions, Program, SelectorSet, ValidateOptions};
+use ctsel::{
+    read_selector_file, Catalog, ParseOptions, Program, SelectorFile, SelectorSet, Target,
+    ValidateOptions,
+};
 
 /// What every command that validates takes.
 #[derive(clap::Args, Clone, Debug, Default)]
@@ -22,6 +25,14 @@ pub struct CatalogArgs {
     /// The document's shape, instead of detecting it from its content.
     #[arg(long, value_enum, default_value_t = InputFormat::Auto)]
     pub input_format: InputFormat,
+    /// A CloudFormation parameter's value, used before its Default
+    /// (repeatable); also AWS::Partition, AWS::Region, AWS::AccountId.
+    #[arg(long, value_name = "NAME=VALUE", value_parser = name_value)]
+    pub param: Vec<(String, String)>,
+    /// The resource whose selectors to use, by logical id, when a template
+    /// holds several trails (commands that decide records need one).
+    #[arg(long, value_name = "ID")]
+    pub resource: Option<String>,
     /// The trail's partition (aws, aws-cn, aws-us-gov, ...): data resource ARNs must use it.
     #[arg(long, value_name = "PARTITION")]
     pub partition: Option<String>,
@@ -39,6 +50,9 @@ impl CatalogArgs {
             kind: self.kind.map(Into::into),
             client: self.client.into(),
             shape: self.input_format.shape(),
+            format: self.input_format.format(),
+            params: self.param.clone(),
+            partition: self.partition.clone(),
             ..ParseOptions::default()
         }
     }
@@ -174,12 +188,22 @@ pub fn load(
         );
         return Err(2);
     }
-    let doc = parse_bytes(&input.display(), &bytes, &parse_options).map_err(|e| {
+    let file = read_selector_file(&input.display(), &bytes, &parse_options).map_err(|e| {
         render::human_to_stderr(std::slice::from_ref(e.diagnostic()), e.source_text());
         eprintln!("ctsel: {flag} {}: not a JSON document", input.display());
         2u8
     })?;
-    let (report, set) = check(&doc, &options);
+    let target = choose(flag, &input.display(), file, catalog.resource.as_deref())?;
+    let doc = &target.document;
+    let (report, set) = target.check(&options);
+    if set.is_none() && (report.is_valid() || allow_invalid) && target.has_unknown_values() {
+        render::human_to_stderr(&report.warnings, &doc.source);
+        eprintln!(
+            "ctsel: {flag} {}: these selectors hold values known only at deploy time; give them with --param NAME=VALUE to decide records",
+            input.display()
+        );
+        return Err(2);
+    }
     if let Some(set) = set {
         let program = Program::new(&set);
         return Ok((set, program));
@@ -189,7 +213,7 @@ pub fn load(
         .iter()
         .any(|d| d.exception == ctsel::PARAM_VALIDATION_ERROR);
     if allow_invalid && !structural {
-        if let Some(set) = ctsel::lenient(&doc) {
+        if let Some(set) = ctsel::lenient(doc).filter(|_| !target.has_unknown_values()) {
             let program = Program::new(&set);
             return Ok((set, program));
         }
@@ -209,4 +233,68 @@ pub fn load(
         );
     }
     Err(2)
+}
+
+/// `NAME=VALUE`.
+fn name_value(s: &str) -> Result<(String, String), String> {
+    match s.split_once('=') {
+        Some((k, v)) if !k.is_empty() => Ok((k.to_string(), v.to_string())),
+        _ => Err(format!("{s:?} is not NAME=VALUE")),
+    }
+}
+
+/// The one target of a selector file that a record-side command decides
+/// with: the API document, the template's only trail, or `--resource`.
+fn choose(
+    flag: &str,
+    name: &str,
+    file: SelectorFile,
+    resource: Option<&str>,
+) -> Result<Target, u8> {
+    let fail = |m: String| {
+        eprintln!("ctsel: {flag} {name}: {m}");
+        2u8
+    };
+    let errors: Vec<_> = file
+        .notes
+        .iter()
+        .filter(|d| d.severity == ctsel::Severity::Error)
+        .cloned()
+        .collect();
+    if !errors.is_empty() {
+        render::human_to_stderr(&errors, &file.source);
+        return Err(fail("no selectors read from this file".into()));
+    }
+    let ids = |ts: &[Target]| {
+        ts.iter()
+            .filter_map(|t| t.name.clone())
+            .collect::<Vec<_>>()
+            .join(", ")
+    };
+    if let Some(id) = resource {
+        let all = ids(&file.targets);
+        return match file
+            .targets
+            .into_iter()
+            .find(|t| t.name.as_deref() == Some(id))
+        {
+            Some(t) if t.supported => Ok(t),
+            Some(t) => Err(fail(format!(
+                "--resource {id} is a {}, whose rules ctsel does not have yet",
+                t.resource_type.unwrap_or_default()
+            ))),
+            None => Err(fail(format!(
+                "--resource {id}: no such resource with selectors (there are: {all})"
+            ))),
+        };
+    }
+    let mut supported: Vec<Target> = file.targets.into_iter().filter(|t| t.supported).collect();
+    match supported.len() {
+        1 => Ok(supported.remove(0)),
+        0 => Err(fail("no trail with selectors in this file".into())),
+        n => Err(fail(format!(
+            "{n} trails with selectors ({}); choose one with --resource ID",
+            ids(&supported)
+        ))),
+    }
 }

@@ -5,7 +5,7 @@ use super::render::{self, JsonDiagnostic};
 use super::selectors::CatalogArgs;
 use super::{out, Format};
 use ctsel::DocumentShape;
-use ctsel::{check, parse_bytes, ParseOptions, ValidateOptions};
+use ctsel::{read_selector_file, ParseOptions, Target, ValidateOptions};
 use serde::Serialize;
 
 #[derive(clap::Args)]
@@ -36,6 +36,14 @@ struct FileReport {
     /// Extra: the input shape, and errors found but not listed.
     shape: Option<&'static str>,
     suppressed: usize,
+    /// The file's format (`api`, `cloudformation`), and for a template the
+    /// resource's logical id and type.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    format: Option<&'static str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    resource: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    resource_type: Option<String>,
 }
 
 pub fn run(args: Args) -> u8 {
@@ -67,13 +75,16 @@ fn one(arg: &str, parse_options: &ParseOptions, options: &ValidateOptions, forma
                     warnings: Vec::new(),
                     shape: None,
                     suppressed: 0,
+                    format: None,
+                    resource: None,
+                    resource_type: None,
                 });
             }
             return 2;
         }
     };
-    let doc = match parse_bytes(&name, &bytes, parse_options) {
-        Ok(doc) => doc,
+    let file = match read_selector_file(&name, &bytes, parse_options) {
+        Ok(file) => file,
         Err(e) => {
             match format {
                 Format::Json => emit_json(&FileReport {
@@ -84,6 +95,9 @@ fn one(arg: &str, parse_options: &ParseOptions, options: &ValidateOptions, forma
                     warnings: Vec::new(),
                     shape: None,
                     suppressed: 0,
+                    format: None,
+                    resource: None,
+                    resource_type: None,
                 }),
                 Format::Human => {
                     let mut s =
@@ -95,11 +109,73 @@ fn one(arg: &str, parse_options: &ParseOptions, options: &ValidateOptions, forma
             return 1;
         }
     };
-    let (report, _) = check(&doc, options);
+    let fmt = Some(file.format.as_str());
+    let mut code = 0;
+    // Findings about the file itself: what it is, when ctsel cannot read
+    // selectors from it.
+    let (errors, warnings): (Vec<_>, Vec<_>) = file
+        .notes
+        .iter()
+        .cloned()
+        .partition(|d| d.severity == ctsel::Severity::Error);
+    if !errors.is_empty() || (file.targets.is_empty() && !warnings.is_empty()) {
+        code = u8::from(!errors.is_empty());
+        match format {
+            Format::Json => emit_json(&FileReport {
+                file: name.clone(),
+                valid: errors.is_empty(),
+                kind: None,
+                errors: errors
+                    .iter()
+                    .map(|d| JsonDiagnostic::new(d, &file.source))
+                    .collect(),
+                warnings: warnings
+                    .iter()
+                    .map(|d| JsonDiagnostic::new(d, &file.source))
+                    .collect(),
+                shape: None,
+                suppressed: 0,
+                format: fmt,
+                resource: None,
+                resource_type: None,
+            }),
+            Format::Human => {
+                let mut s = render::human(&errors, &file.source);
+                s.push_str(&render::human(&warnings, &file.source));
+                let verdict = if errors.is_empty() {
+                    "nothing to check"
+                } else {
+                    "not read"
+                };
+                s.push_str(&format!("{name}: {verdict} ({})\n", file.format.as_str()));
+                out(&s);
+            }
+        }
+    }
+    for target in &file.targets {
+        code = code.max(one_target(&name, fmt, target, options, format));
+    }
+    code
+}
+
+fn one_target(
+    name: &str,
+    fmt: Option<&'static str>,
+    target: &Target,
+    options: &ValidateOptions,
+    format: Format,
+) -> u8 {
+    let doc = &target.document;
+    let (report, _) = target.check(options);
     let kind = report.kind.map(|k| k.as_str());
+    // An API document is named by its file; a resource by file and logical id.
+    let label = match &target.name {
+        Some(id) => format!("{name}: {id}"),
+        None => name.to_string(),
+    };
     match format {
         Format::Json => emit_json(&FileReport {
-            file: name,
+            file: name.to_string(),
             valid: report.is_valid(),
             kind,
             errors: report
@@ -112,20 +188,35 @@ fn one(arg: &str, parse_options: &ParseOptions, options: &ValidateOptions, forma
                 .iter()
                 .map(|d| JsonDiagnostic::new(d, &doc.source))
                 .collect(),
-            shape: Some(shape_name(doc.shape)),
+            shape: target.name.is_none().then(|| shape_name(doc.shape)),
             suppressed: report.suppressed,
+            format: fmt,
+            resource: target.name.clone(),
+            resource_type: target.resource_type.clone(),
         }),
         Format::Human => {
             let mut s = render::human(&report.errors, &doc.source);
             s.push_str(&render::human(&report.warnings, &doc.source));
-            let what = kind.map_or(String::new(), |k| format!(" ({k} selectors)"));
+            let what = match (&target.resource_type, kind) {
+                (Some(t), Some(k)) => format!(" ({t}, {k} selectors)"),
+                (Some(t), None) => format!(" ({t})"),
+                (None, Some(k)) => format!(" ({k} selectors)"),
+                (None, None) => String::new(),
+            };
             let warnings = match report.warnings.len() {
                 0 => String::new(),
                 1 => ", 1 warning".to_string(),
                 n => format!(", {n} warnings"),
             };
-            if report.is_valid() {
-                s.push_str(&format!("{name}: valid{what}{warnings}\n"));
+            if !target.supported {
+                s.push_str(&format!("{label}: not checked{what}{warnings}\n"));
+            } else if report.is_valid() {
+                let partly = if target.has_unknown_values() {
+                    " as far as the template decides it"
+                } else {
+                    ""
+                };
+                s.push_str(&format!("{label}: valid{partly}{what}{warnings}\n"));
             } else {
                 let more = if report.suppressed > 0 {
                     if options.report_all {
@@ -141,17 +232,13 @@ fn one(arg: &str, parse_options: &ParseOptions, options: &ValidateOptions, forma
                     n => format!("{n} errors"),
                 };
                 s.push_str(&format!(
-                    "{name}: invalid{what}: {errors}{warnings}{more}\n"
+                    "{label}: invalid{what}: {errors}{warnings}{more}\n"
                 ));
             }
             out(&s);
         }
     }
-    if report.is_valid() {
-        0
-    } else {
-        1
-    }
+    u8::from(!report.is_valid())
 }
 
 fn shape_name(shape: DocumentShape) -> &'static str {

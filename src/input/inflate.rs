@@ -104,7 +104,10 @@ pub(crate) fn whole(gz: &[u8]) -> Option<Inflated> {
     })?;
     // libdeflate checks the member's CRC and size; the whole input must be
     // that one member, or the rest is left to the streaming decoder.
-    if result != libdeflate_sys::libdeflate_result_LIBDEFLATE_SUCCESS || used != gz.len() || made != size {
+    if result != libdeflate_sys::libdeflate_result_LIBDEFLATE_SUCCESS
+        || used != gz.len()
+        || made != size
+    {
         return None;
     }
     out.bytes.truncate(made);

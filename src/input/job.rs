@@ -53,7 +53,9 @@ impl Worker<'_, '_> {
         let reader: Box<dyn Read + Send> = match kind {
             Encoding::Gzip => {
                 let mut compressed: Box<dyn Read + Send> = Box::new(io::Cursor::new(head).chain(r));
-                if let Some(n) = size.filter(|&n| try_whole && !self.options.streaming && n <= WHOLE_MAX) {
+                if let Some(n) =
+                    size.filter(|&n| try_whole && !self.options.streaming && n <= WHOLE_MAX)
+                {
                     let mut gz = Vec::with_capacity(n as usize + 1);
                     let read = compressed.read_to_end(&mut gz);
                     if read.is_ok() {

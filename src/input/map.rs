@@ -388,7 +388,11 @@ mod tests {
         t.as_file().set_len(4096).unwrap();
         let tail = std::hint::black_box(&m.bytes()[len - 1..]);
         assert_eq!(tail[0], 0, "the handler mapped zeros over the lost pages");
-        assert_eq!(m.bytes()[0], b'x', "the bytes that still exist are untouched");
+        assert_eq!(
+            m.bytes()[0],
+            b'x',
+            "the bytes that still exist are untouched"
+        );
         let e = m.prepare(len - 1..len).unwrap_err();
         assert_eq!((e.readable, e.was), (4096, len as u64));
     }

@@ -21,8 +21,8 @@
 //! offset of a log file's element (in the decompressed bytes).
 
 mod buffer;
-mod job;
 mod inflate;
+mod job;
 mod logfile;
 mod map;
 mod ndjson;

@@ -3,8 +3,8 @@
 //! than the record limit is counted and skipped without being held.
 
 use super::buffer::{Buffer, Held};
-use super::map::Mapped;
 use super::io_failure;
+use super::map::Mapped;
 use super::open::Counting;
 use super::worker::Worker;
 use super::{Place, Source};
@@ -28,7 +28,13 @@ impl Worker<'_, '_> {
             .flatten();
         let mut buf = if let Some(map) = mapped {
             let progress = self.options.progress.clone();
-            Buffer::held(Held::Map(map), from as usize, self.options.chunk, self.options.max_record, progress)
+            Buffer::held(
+                Held::Map(map),
+                from as usize,
+                self.options.chunk,
+                self.options.max_record,
+                progress,
+            )
         } else {
             if let Err(e) = f.seek(SeekFrom::Start(from)) {
                 return self.fail(io_failure(&e));
@@ -37,7 +43,12 @@ impl Worker<'_, '_> {
                 inner: f,
                 counter: self.options.progress.clone(),
             };
-            Buffer::new(Box::new(reader), self.options.chunk, self.options.max_record, false)
+            Buffer::new(
+                Box::new(reader),
+                self.options.chunk,
+                self.options.max_record,
+                false,
+            )
         };
         if start > 0 {
             // Drop the tail of the line that started before this range.

@@ -12,7 +12,10 @@ use std::sync::Arc;
 
 /// An I/O error in words, without Rust's `(os error N)` suffix.
 pub(crate) fn describe(e: &io::Error) -> String {
-    if let Some(shrunk) = e.get_ref().and_then(|r| r.downcast_ref::<super::map::Shrunk>()) {
+    if let Some(shrunk) = e
+        .get_ref()
+        .and_then(|r| r.downcast_ref::<super::map::Shrunk>())
+    {
         return shrunk.to_string();
     }
     match e.kind() {
@@ -49,7 +52,10 @@ fn stopped() -> io::Error {
 pub(crate) fn again(e: &io::Error) -> io::Error {
     if is_stopped(e) {
         stopped()
-    } else if let Some(s) = e.get_ref().and_then(|r| r.downcast_ref::<super::map::Shrunk>()) {
+    } else if let Some(s) = e
+        .get_ref()
+        .and_then(|r| r.downcast_ref::<super::map::Shrunk>())
+    {
         io::Error::from(*s)
     } else {
         io::Error::new(e.kind(), e.to_string())

@@ -13,6 +13,7 @@
 
 pub mod json;
 mod shape;
+mod yaml;
 
 use crate::diagnostic::{Diagnostic, Layer, Provenance, Severity, JSON_SYNTAX_ERROR};
 use crate::model::{Document, DocumentShape, SelectorKind};
@@ -38,6 +39,15 @@ pub struct ParseOptions {
     /// CLI's `--input-format`): `{}` is a request body missing its
     /// `TrailName` when detected, a lone selector object as a flag value.
     pub shape: Option<DocumentShape>,
+    /// Read the file as this format instead of detecting it
+    /// ([`crate::read_selector_file`]).
+    pub format: Option<crate::FileFormat>,
+    /// CloudFormation parameter values (`--param NAME=VALUE`), before the
+    /// template's defaults; the last of a repeated name wins.
+    pub params: Vec<(String, String)>,
+    /// The partition `AWS::Partition` stands for in a template (`aws`
+    /// when not given).
+    pub partition: Option<String>,
 }
 
 /// The AWS client whose parameter checks a document gets (they differ only
@@ -62,6 +72,9 @@ impl Default for ParseOptions {
             max_bytes: DEFAULT_MAX_BYTES,
             client: Client::Cli,
             shape: None,
+            format: None,
+            params: Vec::new(),
+            partition: None,
         }
     }
 }
@@ -119,7 +132,8 @@ impl std::error::Error for ParseError {}
 /// # Ok::<(), ctsel::ParseError>(())
 /// ```
 pub fn parse_str(name: &str, text: &str, options: &ParseOptions) -> Result<Document, ParseError> {
-    parse_source(SourceText::new(name, text), Vec::new(), options)
+    let (source, root, notes) = tree(SourceText::new(name, text), Vec::new(), options, false)?;
+    Ok(convert(source, &root, options, notes))
 }
 
 /// Parses a selector document from bytes: UTF-8, with or without a BOM.
@@ -131,6 +145,20 @@ pub fn parse_bytes(
     bytes: &[u8],
     options: &ParseOptions,
 ) -> Result<Document, ParseError> {
+    let (source, root, notes) = parse_node(name, bytes, options, false)?;
+    Ok(convert(source, &root, options, notes))
+}
+
+/// The JSON tree of a document, before it is read as selectors: for the
+/// readers of files that hold selectors among other things (templates).
+/// With `yaml`, a text that is not JSON may be a YAML mapping (a
+/// CloudFormation template).
+pub(crate) fn parse_node(
+    name: &str,
+    bytes: &[u8],
+    options: &ParseOptions,
+    yaml: bool,
+) -> Result<(SourceText, json::Node, Vec<Diagnostic>), ParseError> {
     let mut notes = Vec::new();
     let mut body = bytes;
     if let Some(rest) = bytes.strip_prefix(b"\xEF\xBB\xBF") {
@@ -158,7 +186,7 @@ pub fn parse_bytes(
         ));
     }
     match std::str::from_utf8(body) {
-        Ok(text) => parse_source(SourceText::new(name, text), notes, options),
+        Ok(text) => tree(SourceText::new(name, text), notes, options, yaml),
         Err(e) => {
             let text = String::from_utf8_lossy(body).into_owned();
             // Replacement characters before the bad byte are none (it is the
@@ -172,11 +200,12 @@ pub fn parse_bytes(
     }
 }
 
-fn parse_source(
+fn tree(
     source: SourceText,
     notes: Vec<Diagnostic>,
     options: &ParseOptions,
-) -> Result<Document, ParseError> {
+    yaml: bool,
+) -> Result<(SourceText, json::Node, Vec<Diagnostic>), ParseError> {
     if source.text().len() > options.max_bytes {
         return Err(not_json(
             source,
@@ -190,6 +219,21 @@ fn parse_source(
     let (root, json_notes) = match json::parse(source.text()) {
         Ok(ok) => ok,
         Err(e) => {
+            let text = source.text().trim_start();
+            if yaml && !text.starts_with(['{', '[']) {
+                match yaml::parse(source.text()) {
+                    Ok(root) if matches!(root.value, json::Value::Object(_)) => {
+                        return Ok((source, root, notes));
+                    }
+                    // A YAML scalar or list: not a template; the JSON
+                    // error says more.
+                    Ok(_) => {}
+                    Err(y) => {
+                        let message = format!("not valid JSON, nor YAML: {}", y.message);
+                        return Err(not_json(source, y.offset, message));
+                    }
+                }
+            }
             let message = format!("not valid JSON: {}", e.message);
             return Err(not_json(source, e.offset, message));
         }
@@ -200,14 +244,24 @@ fn parse_source(
             .into_iter()
             .map(|n| Diagnostic::warning("json", n.message, Pointer::root(), n.span)),
     );
-    Ok(shape::convert(
+    Ok((source, root, structural))
+}
+
+/// Reads a JSON tree as a selector document.
+pub(crate) fn convert(
+    source: SourceText,
+    root: &json::Node,
+    options: &ParseOptions,
+    notes: Vec<Diagnostic>,
+) -> Document {
+    shape::convert(
         source,
-        &root,
+        root,
         options.kind,
         options.client,
         options.shape,
-        structural,
-    ))
+        notes,
+    )
 }
 
 fn not_json(source: SourceText, offset: usize, message: String) -> ParseError {

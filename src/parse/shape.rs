@@ -6,12 +6,12 @@
 //! matches what `aws cloudtrail put-event-selectors` prints.
 
 use super::json::{Member, Node, Value};
+use super::Client;
 use crate::diagnostic::{did_you_mean, Diagnostic};
 use crate::model::{
     AdvancedEventSelector, DataResource, Document, DocumentShape, EventSelector, FieldSelector,
     Operator, OperatorValues, SelectorKind, SelectorList, Spanned,
 };
-use super::Client;
 use crate::source::{Pointer, SourceText, Span};
 use std::collections::HashMap;
 
@@ -757,7 +757,10 @@ mod tests {
     fn python_reprs_match_botocore_output() {
         let (n, _) =
             crate::parse::json::parse(r#"{"a": [true, null, 1.5, "it's"], "b": "x"}"#).unwrap();
-        assert_eq!(py_str(&n, false), r#"{'a': [True, None, 1.5, "it's"], 'b': 'x'}"#);
+        assert_eq!(
+            py_str(&n, false),
+            r#"{'a': [True, None, 1.5, "it's"], 'b': 'x'}"#
+        );
         assert_eq!(py_type(&n, false), "<class 'dict'>");
         assert_eq!(
             py_str(&n, true),

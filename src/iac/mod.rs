@@ -1,0 +1,470 @@
+//! Selector files as users keep them: an AWS API document (one target), or
+//! a CloudFormation template (or CDK's synthesized `*.template.json`)
+//! holding any number of resources with selectors (one target each, named
+//! by logical id).
+//!
+//! This stage sits between the JSON reader and the shape converter: it
+//! finds each resource's selector members, resolves the intrinsic
+//! functions in them as far as the template decides them, and hands the
+//! converter an API-shaped tree whose spans still point into the original
+//! file. Everything after it (validation, lint, compile) is unchanged, and
+//! every diagnostic keeps its line and column in the user's file; its JSON
+//! pointer is recomputed from the template's root.
+
+mod intrinsic;
+
+use crate::diagnostic::{Diagnostic, Layer, Provenance, Severity};
+use crate::model::{Document, DocumentShape, SelectorSet};
+use crate::parse::json::{Member, Node, Value};
+use crate::parse::{self, ParseError, ParseOptions};
+use crate::source::{Pointer, SourceText, Span};
+use crate::validate::{check, Report, ValidateOptions};
+use std::sync::Arc;
+
+/// The exception name of a finding about the file itself (what it is, not
+/// what AWS would say of its selectors).
+pub const UNSUPPORTED_INPUT: &str = "UnsupportedInput";
+
+/// What kind of file a selector file is.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum FileFormat {
+    /// A selector list, a request body or a response (see [`DocumentShape`]).
+    Api,
+    /// A CloudFormation template in JSON, including CDK's synthesized ones.
+    CloudFormation,
+    /// A Terraform plan (`terraform show -json`); recognised, not read yet.
+    TerraformPlan,
+}
+
+impl FileFormat {
+    /// The name used in output: `api`, `cloudformation`, `terraform-plan`.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            FileFormat::Api => "api",
+            FileFormat::CloudFormation => "cloudformation",
+            FileFormat::TerraformPlan => "terraform-plan",
+        }
+    }
+}
+
+/// The resource types that hold selectors, and whether ctsel has their
+/// rules. Event data stores and telemetry rules take other categories,
+/// fields and limits than trails; checking them with a trail's rules would
+/// reject selectors AWS accepts, so they are listed, not checked.
+const RESOURCE_TYPES: [(&str, bool); 4] = [
+    ("AWS::CloudTrail::Trail", true),
+    ("AWS::CloudTrail::EventDataStore", false),
+    ("AWS::ObservabilityAdmin::TelemetryRule", false),
+    ("AWS::ObservabilityAdmin::OrganizationTelemetryRule", false),
+];
+
+/// One set of selectors to check: a whole API document, or one resource.
+#[derive(Clone, Debug)]
+pub struct Target {
+    /// The resource's logical id; `None` for an API document.
+    pub name: Option<String>,
+    /// The resource type (`AWS::CloudTrail::Trail`); `None` for an API document.
+    pub resource_type: Option<String>,
+    /// The selectors as an API document, spans into the original file.
+    pub document: Document,
+    /// False for resource types whose rules ctsel does not have yet:
+    /// [`Target::check`] then reports that, and nothing else.
+    pub supported: bool,
+    /// Resolution notes: values assumed or unknown until deploy.
+    pub notes: Vec<Diagnostic>,
+    /// Spans of selector values unknown until deploy.
+    unknown: Vec<Span>,
+    /// Spans of other placeholders (a trail name the template leaves to
+    /// CloudFormation): nothing is reported on them.
+    hidden: Vec<Span>,
+    /// The file's tree, for pointers from its root; `None` for an API
+    /// document, whose pointers are already relative to its list.
+    root: Option<Arc<Node>>,
+}
+
+/// A selector file read: its format and its targets.
+#[derive(Clone, Debug)]
+pub struct SelectorFile {
+    /// What kind of file it is.
+    pub format: FileFormat,
+    /// The targets found, in file order.
+    pub targets: Vec<Target>,
+    /// Findings about the file itself (an unsupported format, a template
+    /// without selectors).
+    pub notes: Vec<Diagnostic>,
+    /// The file's text, for rendering `notes`.
+    pub source: SourceText,
+}
+
+fn file_note(severity: Severity, message: String, span: Span) -> Diagnostic {
+    Diagnostic {
+        severity,
+        layer: Layer::Advice,
+        exception: UNSUPPORTED_INPUT,
+        message,
+        provenance: Provenance::Project,
+        rule: "input",
+        pointer: Pointer::root(),
+        span,
+        hint: None,
+    }
+}
+
+fn member<'n>(node: &'n Node, key: &str) -> Option<&'n Member> {
+    match &node.value {
+        Value::Object(ms) => ms.iter().rev().find(|m| m.key == key),
+        _ => None,
+    }
+}
+
+/// The file's format, from its content.
+fn detect(root: &Node) -> FileFormat {
+    let Value::Object(_) = &root.value else {
+        return FileFormat::Api;
+    };
+    let resources = member(root, "Resources").map(|m| &m.value);
+    let typed_resources = match resources.map(|r| &r.value) {
+        Some(Value::Object(rs)) => rs.iter().any(|r| member(&r.value, "Type").is_some()),
+        _ => false,
+    };
+    if member(root, "AWSTemplateFormatVersion").is_some() || typed_resources {
+        return FileFormat::CloudFormation;
+    }
+    if member(root, "format_version").is_some()
+        && ["terraform_version", "planned_values", "resource_changes"]
+            .iter()
+            .any(|k| member(root, k).is_some())
+    {
+        return FileFormat::TerraformPlan;
+    }
+    FileFormat::Api
+}
+
+/// Reads a selector file of any supported format.
+///
+/// `options.format` forces the format instead of detecting it;
+/// `options.params` gives CloudFormation parameters (`--param`).
+///
+/// # Errors
+/// As [`crate::parse_bytes`]: text that is not JSON, or too large.
+///
+/// # Examples
+/// ```
+/// use ctsel::{read_selector_file, FileFormat, ParseOptions, ValidateOptions};
+/// let template = r#"{"Resources": {"Trail": {"Type": "AWS::CloudTrail::Trail",
+///   "Properties": {"EventSelectors": [{"ReadWriteType": "Everything"}]}}}}"#;
+/// let file = read_selector_file("t.json", template.as_bytes(), &ParseOptions::default())?;
+/// assert_eq!(file.format, FileFormat::CloudFormation);
+/// let (report, _) = file.targets[0].check(&ValidateOptions::default());
+/// assert_eq!(report.errors[0].pointer.as_str(), "/Resources/Trail/Properties/EventSelectors/0/ReadWriteType");
+/// # Ok::<(), ctsel::ParseError>(())
+/// ```
+pub fn read_selector_file(
+    name: &str,
+    bytes: &[u8],
+    options: &ParseOptions,
+) -> Result<SelectorFile, ParseError> {
+    let yaml = matches!(options.format, None | Some(FileFormat::CloudFormation));
+    let (source, root, notes) = parse::parse_node(name, bytes, options, yaml)?;
+    let format = options.format.unwrap_or_else(|| detect(&root));
+    let mut file = SelectorFile {
+        format,
+        targets: Vec::new(),
+        notes: Vec::new(),
+        source: source.clone(),
+    };
+    match format {
+        FileFormat::Api => {
+            let document = parse::convert(source, &root, options, notes);
+            file.targets.push(Target {
+                name: None,
+                resource_type: None,
+                document,
+                supported: true,
+                notes: Vec::new(),
+                unknown: Vec::new(),
+                hidden: Vec::new(),
+                root: None,
+            });
+        }
+        FileFormat::TerraformPlan => file.notes.push(file_note(
+            Severity::Error,
+            "this is a Terraform plan (`terraform show -json`), which ctsel does not read yet; give the selectors as a put-event-selectors document".into(),
+            Span::new(root.span.start as usize, root.span.start as usize + 1),
+        )),
+        FileFormat::CloudFormation => cloudformation(&mut file, source, root, options, notes),
+    }
+    Ok(file)
+}
+
+fn cloudformation(
+    file: &mut SelectorFile,
+    source: SourceText,
+    root: Node,
+    options: &ParseOptions,
+    notes: Vec<Diagnostic>,
+) {
+    let root = Arc::new(root);
+    file.notes.extend(notes);
+    let resources = match member(&root, "Resources").map(|m| &m.value) {
+        Some(Node {
+            value: Value::Object(rs),
+            ..
+        }) => rs.clone(),
+        _ => {
+            file.notes.push(file_note(
+                Severity::Error,
+                "a CloudFormation template needs a `Resources` object".into(),
+                root.span,
+            ));
+            return;
+        }
+    };
+    let partition = options.partition.as_deref().unwrap_or("aws");
+    for r in &resources {
+        let ty = match member(&r.value, "Type").map(|m| &m.value.value) {
+            Some(Value::String(t)) => t.clone(),
+            _ => continue,
+        };
+        let Some(&(_, supported)) = RESOURCE_TYPES.iter().find(|(t, _)| *t == ty) else {
+            continue;
+        };
+        let base = Pointer::root()
+            .key("Resources")
+            .key(&r.key)
+            .key("Properties");
+        let props = member(&r.value, "Properties").map(|m| &m.value);
+        let mut resolver = intrinsic::Resolver::new(intrinsic::Context {
+            root: &root,
+            params: &options.params,
+            partition,
+        });
+        // The request the resource's handler would make: its selector
+        // members, and the trail's name where the template gives it.
+        let mut members = Vec::new();
+        let name_span = r.key_span;
+        let trail_name = props.and_then(|p| member(p, "TrailName"));
+        let name_node = match trail_name {
+            Some(m) => resolver.value(&m.value, "TrailName", &base.key("TrailName")),
+            None => Node {
+                span: name_span,
+                value: Value::String(intrinsic::UNKNOWN.into()),
+            },
+        };
+        let mut unknown_name = trail_name.is_none();
+        if let (Value::String(s), Some(_)) = (&name_node.value, trail_name) {
+            unknown_name = s == intrinsic::UNKNOWN;
+        }
+        members.push(Member {
+            key: "TrailName".into(),
+            key_span: name_span,
+            value: name_node,
+        });
+        // An unknown name is not an unknown selector value: the selectors
+        // can still be compiled; only what is said of the name is hidden.
+        let mut hidden: Vec<Span> = std::mem::take(&mut resolver.unknown);
+        if unknown_name {
+            hidden.push(name_span);
+        }
+        for key in ["EventSelectors", "AdvancedEventSelectors"] {
+            if let Some(m) = props.and_then(|p| member(p, key)) {
+                members.push(Member {
+                    key: key.into(),
+                    key_span: m.key_span,
+                    value: resolver.value(&m.value, key, &base.key(key)),
+                });
+            }
+        }
+        let synthesized = Node {
+            span: props.map_or(r.value.span, |p| p.span),
+            value: Value::Object(members),
+        };
+        let unknown = resolver.unknown;
+        let api = ParseOptions {
+            shape: Some(DocumentShape::Request),
+            client: parse::Client::Sdk,
+            ..options.clone()
+        };
+        let mut document = parse::convert(source.clone(), &synthesized, &api, Vec::new());
+        drop_unknown_values(&mut document, &unknown);
+        let mut target_notes = resolver.notes;
+        if !supported {
+            target_notes.insert(
+                0,
+                file_note(
+                    Severity::Warning,
+                    format!("{} `{}` is not checked: ctsel has the rules of trails only, and an {ty} takes other categories, fields and limits", ty, r.key),
+                    r.key_span,
+                ),
+            );
+        }
+        file.targets.push(Target {
+            name: Some(r.key.clone()),
+            resource_type: Some(ty),
+            document,
+            supported,
+            notes: target_notes,
+            unknown,
+            hidden,
+            root: Some(root.clone()),
+        });
+    }
+    if file.targets.is_empty() {
+        file.notes.push(file_note(
+            Severity::Warning,
+            format!(
+                "no resource with CloudTrail selectors in this template (looked for {})",
+                RESOURCE_TYPES.map(|(t, _)| t).join(", ")
+            ),
+            Span::new(root.span.start as usize, root.span.start as usize + 1),
+        ));
+    }
+}
+
+fn inside(outer: Span, inner: Span) -> bool {
+    outer.start <= inner.start && inner.end <= outer.end
+}
+
+/// Removes the placeholders of unknown values from value lists that keep
+/// a known value, so that the known ones are checked as a list (a
+/// placeholder alone stays: an empty list would be an error of its own).
+fn drop_unknown_values(doc: &mut Document, unknown: &[Span]) {
+    let is_unknown = |s: Span| unknown.iter().any(|u| inside(*u, s));
+    let prune = |values: &mut Vec<crate::model::Spanned<String>>| {
+        if values.iter().any(|v| !is_unknown(v.span)) {
+            values.retain(|v| !is_unknown(v.span));
+        }
+    };
+    if let Some(list) = &mut doc.basic {
+        for sel in &mut list.items {
+            if let Some(ex) = &mut sel.exclude_management_event_sources {
+                prune(&mut ex.value);
+            }
+            for dr in sel
+                .data_resources
+                .iter_mut()
+                .flat_map(|d| d.value.iter_mut())
+            {
+                if let Some(v) = &mut dr.values {
+                    prune(&mut v.value);
+                }
+            }
+        }
+    }
+    if let Some(list) = &mut doc.advanced {
+        for sel in &mut list.items {
+            for fs in sel
+                .field_selectors
+                .iter_mut()
+                .flat_map(|f| f.value.iter_mut())
+            {
+                for op in &mut fs.operators {
+                    prune(&mut op.values);
+                }
+            }
+        }
+    }
+}
+
+/// The JSON pointer, from the file's root, of the innermost node holding
+/// `span`.
+fn pointer_at(root: &Node, span: Span) -> Pointer {
+    let mut at = Pointer::root();
+    let mut node = root;
+    'down: loop {
+        match &node.value {
+            Value::Object(ms) => {
+                for m in ms.iter().rev() {
+                    if inside(m.value.span, span) || m.key_span == span {
+                        at = at.key(&m.key);
+                        if m.key_span == span {
+                            return at;
+                        }
+                        node = &m.value;
+                        continue 'down;
+                    }
+                }
+                return at;
+            }
+            Value::Array(items) => {
+                for (i, n) in items.iter().enumerate() {
+                    if inside(n.span, span) {
+                        at = at.index(i);
+                        node = n;
+                        continue 'down;
+                    }
+                }
+                return at;
+            }
+            _ => return at,
+        }
+    }
+}
+
+impl Target {
+    /// Validates the target as AWS would its resource's request.
+    ///
+    /// Values unknown until deploy are not checked, and nothing is
+    /// reported on them but the note that says so; the set is `None` then,
+    /// since it cannot be compiled as deployed. A target whose rules ctsel
+    /// does not have reports only that.
+    ///
+    /// # Examples
+    /// See [`read_selector_file`].
+    pub fn check(&self, options: &ValidateOptions) -> (Report, Option<SelectorSet>) {
+        if !self.supported {
+            let report = Report {
+                kind: self.document.kind(),
+                errors: Vec::new(),
+                warnings: self.notes.clone(),
+                suppressed: 0,
+            };
+            return (report, None);
+        }
+        // With unknown values, every error is found first, and those on
+        // unknown values are then dropped.
+        let all = ValidateOptions {
+            report_all: options.report_all || !self.unknown.is_empty() || !self.hidden.is_empty(),
+            ..options.clone()
+        };
+        let (mut report, set) = check(&self.document, &all);
+        let hidden = |d: &Diagnostic| {
+            self.unknown
+                .iter()
+                .chain(&self.hidden)
+                .any(|u| inside(*u, d.span))
+        };
+        report.errors.retain(|d| !hidden(d));
+        report.warnings.retain(|d| !hidden(d));
+        // AWS stops at the first service error: the first that is not on
+        // an unknown value.
+        if !options.report_all && all.report_all {
+            if let Some(i) = report.errors.iter().position(|d| d.layer == Layer::Service) {
+                report.suppressed += report.errors.len() - i - 1;
+                report.errors.truncate(i + 1);
+            }
+        }
+        let mut warnings = self.notes.clone();
+        warnings.append(&mut report.warnings);
+        report.warnings = warnings;
+        if let Some(root) = &self.root {
+            for d in report.errors.iter_mut().chain(report.warnings.iter_mut()) {
+                d.pointer = pointer_at(root, d.span);
+            }
+        }
+        // An error hidden on a placeholder (a trail name left to
+        // CloudFormation) leaves the selectors themselves valid.
+        let set = match set {
+            None if report.is_valid() => crate::validate::lenient(&self.document),
+            set => set,
+        };
+        let set = set.filter(|_| self.unknown.is_empty());
+        (report, set)
+    }
+
+    /// True when some value is unknown until deploy.
+    pub fn has_unknown_values(&self) -> bool {
+        !self.unknown.is_empty()
+    }
+}
