@@ -11,6 +11,7 @@ use crate::source::Span;
 use saphyr::{LoadableYamlNode, MarkedYaml, Scalar, YamlData};
 
 /// A YAML text that could not be read, and where.
+#[derive(Debug)]
 pub(crate) struct YamlError {
     pub(crate) offset: usize,
     pub(crate) message: String,
@@ -150,17 +151,27 @@ mod tests {
     fn short_tags_become_long_forms_with_spans_in_bytes() {
         let text = "é: 1\nR:\n  A: !Ref Param\n  B: !GetAtt Bucket.Arn\n  C: [!Sub 'arn:${AWS::Partition}:s3']\n";
         let root = parse(text).unwrap();
-        let Value::Object(ms) = &root.value else { panic!() };
-        let Value::Object(r) = &ms[1].value.value else { panic!() };
+        let Value::Object(ms) = &root.value else {
+            panic!()
+        };
+        let Value::Object(r) = &ms[1].value.value else {
+            panic!()
+        };
         let a = &r[0].value;
         assert_eq!(&text[a.span.range()], "!Ref Param");
         let Value::Object(f) = &a.value else { panic!() };
         assert_eq!(f[0].key, "Ref");
         assert_eq!(f[0].value.value, Value::String("Param".into()));
-        let Value::Object(g) = &r[1].value.value else { panic!() };
+        let Value::Object(g) = &r[1].value.value else {
+            panic!()
+        };
         assert_eq!(g[0].key, "Fn::GetAtt");
-        let Value::Array(c) = &r[2].value.value else { panic!() };
-        let Value::Object(s) = &c[0].value else { panic!() };
+        let Value::Array(c) = &r[2].value.value else {
+            panic!()
+        };
+        let Value::Object(s) = &c[0].value else {
+            panic!()
+        };
         assert_eq!(s[0].key, "Fn::Sub");
         assert_eq!(&text[ms[1].key_span.range()], "R");
     }
