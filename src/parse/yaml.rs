@@ -178,7 +178,7 @@ mod tests {
 
     #[test]
     fn bad_yaml_names_its_place() {
-        let e = parse("a: [1, 2\nb: c").err().expect("an error");
+        let e = parse("a: [1, 2\nb: c").expect_err("an error");
         assert!(e.offset > 0, "{}", e.message);
     }
 }
