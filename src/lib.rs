@@ -36,17 +36,19 @@ pub use eval::{Run, Selectors, Verdict};
 pub use explain::{
     explain, ConditionExplanation, Explanation, PartExplanation, SelectorExplanation,
 };
-pub use iac::{read_selector_file, FileFormat, SelectorFile, Target, UNSUPPORTED_INPUT};
+pub use iac::{read_selector_file, FileFormat, Resource, SelectorFile, UNSUPPORTED_INPUT};
 pub use input::{filter, Counts, Event, Flow, Options as FilterOptions, Source};
 pub use lint::{lint, Finding, LintOptions, RULES};
 pub use model::{
-    AdvancedSelector, BasicDataResource, BasicSelector, Category, Document, DocumentShape, Field,
-    FieldCondition, Operator, ReadWriteType, SelectorKind, SelectorSet,
+    AdvancedSelector, BasicDataResource, BasicSelector, Category, ContextKeySelector, Document,
+    DocumentShape, Field, FieldCondition, Operator, ReadWriteType, SelectorKind, SelectorSet,
+    StoreSettings, Target,
 };
 pub use parse::{parse_bytes, parse_str, Client, ParseError, ParseOptions};
 pub use record::{RecordView, ScanError, ScanErrorKind};
 pub use source::{LineCol, Pointer, SourceText, Span};
 pub use validate::{
-    catalog_entries, check, is_partition, lenient, validate, Catalog, Report, ValidateOptions,
-    Validated,
+    catalog_entries, check, default_store_selector, is_partition, lenient, validate, Catalog,
+    Report, ValidateOptions, Validated, INVALID_PARAMETER, INVALID_PARAMETER_COMBINATION,
+    VALIDATION_EXCEPTION,
 };

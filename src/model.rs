@@ -59,6 +59,93 @@ impl fmt::Display for SelectorKind {
     }
 }
 
+/// Where selectors are deployed: each takes its own categories, fields and
+/// limits (`targets.md` §T1, §T2), although the selector language is one.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+pub enum Target {
+    /// A trail (`PutEventSelectors`).
+    #[default]
+    Trail,
+    /// A CloudTrail Lake event data store (`CreateEventDataStore`,
+    /// `UpdateEventDataStore`).
+    EventDataStore,
+    /// A CloudWatch telemetry rule that enables CloudTrail
+    /// (`CreateTelemetryRule` and its organization form).
+    TelemetryRule,
+}
+
+impl Target {
+    /// The three, in the order of the CLI's `--target`.
+    pub const ALL: [Target; 3] = [Target::Trail, Target::EventDataStore, Target::TelemetryRule];
+
+    /// The CLI spelling: `trail`, `event-data-store`, `telemetry-rule`.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Target::Trail => "trail",
+            Target::EventDataStore => "event-data-store",
+            Target::TelemetryRule => "telemetry-rule",
+        }
+    }
+
+    /// Parses the CLI spelling (`eds` is accepted for the event data store).
+    pub fn from_name(s: &str) -> Option<Target> {
+        match s {
+            "eds" => Some(Target::EventDataStore),
+            _ => Target::ALL.into_iter().find(|t| t.as_str() == s),
+        }
+    }
+
+    /// How messages name the target: `trails`, `event data stores`, …
+    pub fn plural(self) -> &'static str {
+        match self {
+            Target::Trail => "trails",
+            Target::EventDataStore => "event data stores",
+            Target::TelemetryRule => "telemetry rules",
+        }
+    }
+}
+
+impl fmt::Display for Target {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// An event data store's settings that selector rules depend on
+/// (`targets.md` §T1.2, §T1.4, §T1.5); each is present only where the
+/// input carries it (a request body, a template, a plan).
+#[derive(Clone, Debug, Default)]
+pub struct StoreSettings {
+    /// The input creates the store (a create request, a template or plan
+    /// resource), rather than updating or describing it.
+    pub creates: bool,
+    /// `MultiRegionEnabled`.
+    pub multi_region: Option<Spanned<bool>>,
+    /// `OrganizationEnabled`.
+    pub organization: Option<Spanned<bool>>,
+    /// `RetentionPeriod`, in days.
+    pub retention_period: Option<Spanned<i64>>,
+    /// `BillingMode`.
+    pub billing_mode: Option<Spanned<String>>,
+    /// `StartIngestion` (Terraform's `suspend`, negated).
+    pub start_ingestion: Option<Spanned<bool>>,
+    /// `MaxEventSize` (`PutEventConfiguration`; a template's store property).
+    pub max_event_size: Option<Spanned<String>>,
+    /// `ContextKeySelectors`, with the list's span.
+    pub context_key_selectors: Option<Spanned<Vec<ContextKeySelector>>>,
+}
+
+/// One `ContextKeySelectors` element: which context to enrich events with.
+#[derive(Clone, Debug, Default)]
+pub struct ContextKeySelector {
+    /// `Type`: `TagContext` or `RequestContext`.
+    pub type_: Option<Spanned<String>>,
+    /// `Equals`: the tag keys or condition keys.
+    pub equals: Option<Spanned<Vec<Spanned<String>>>>,
+    /// Span of the object.
+    pub span: Span,
+}
+
 /// The JSON shape a selector document arrived in (spec §1.1).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum DocumentShape {
@@ -86,6 +173,10 @@ pub struct Document {
     pub advanced: Option<SelectorList<AdvancedEventSelector>>,
     /// Structural (botocore) errors and parse-time warnings, in report order.
     pub structural: Vec<Diagnostic>,
+    /// Where the selectors go: given, or inferred from the document.
+    pub target: Target,
+    /// An event data store's settings, when the document carries any.
+    pub store: StoreSettings,
 }
 
 impl Document {
@@ -378,7 +469,9 @@ impl fmt::Display for Operator {
     }
 }
 
-/// The event categories a trail's selectors govern.
+/// The event categories selectors govern. Trails take the first three;
+/// event data stores all seven (the last four only select a whole kind of
+/// store, `targets.md` §T1.2).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum Category {
     /// Control-plane API calls, sign-ins, service events.
@@ -387,14 +480,26 @@ pub enum Category {
     Data,
     /// VPC endpoint activity.
     NetworkActivity,
+    /// Insights events (an Insights destination event data store).
+    Insight,
+    /// AWS Config configuration items.
+    ConfigurationItem,
+    /// Audit Manager evidence.
+    Evidence,
+    /// Events from outside AWS (integrations).
+    ActivityAuditLog,
 }
 
 impl Category {
-    /// All three, in the order of spec §2.4.3.
-    pub const ALL: [Category; 3] = [
+    /// All seven, in the order of spec §2.4.3 and `targets.md` §T1.2.
+    pub const ALL: [Category; 7] = [
         Category::Management,
         Category::Data,
         Category::NetworkActivity,
+        Category::Insight,
+        Category::ConfigurationItem,
+        Category::Evidence,
+        Category::ActivityAuditLog,
     ];
 
     /// The record and selector spelling.
@@ -403,6 +508,10 @@ impl Category {
             Category::Management => "Management",
             Category::Data => "Data",
             Category::NetworkActivity => "NetworkActivity",
+            Category::Insight => "Insight",
+            Category::ConfigurationItem => "ConfigurationItem",
+            Category::Evidence => "Evidence",
+            Category::ActivityAuditLog => "ActivityAuditLog",
         }
     }
 

@@ -280,6 +280,11 @@ pub fn advanced_selector_of(category: Category) -> BoxedStrategy<AdvancedSelecto
                 )
             })
             .boxed(),
+        // Event data store kinds select by category alone.
+        Category::Insight
+        | Category::ConfigurationItem
+        | Category::Evidence
+        | Category::ActivityAuditLog => Just((vec![head], Vec::new())).boxed(),
     };
     (extras, any::<bool>(), any::<u32>())
         .prop_map(move |((mut fields, optional), named, seed)| {

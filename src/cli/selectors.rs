@@ -6,7 +6,7 @@ use super::input::{read_entries, Input};
 use super::render;
 use super::{ClientArg, InputFormat, KindArg};
 use ctsel::{
-    read_selector_file, Catalog, ParseOptions, Program, SelectorFile, SelectorSet, Target,
+    read_selector_file, Catalog, ParseOptions, Program, Resource, SelectorFile, SelectorSet,
     ValidateOptions,
 };
 
@@ -33,6 +33,19 @@ pub struct CatalogArgs {
     /// holds several trails (commands that decide records need one).
     #[arg(long, value_name = "ID")]
     pub resource: Option<String>,
+    /// Where the selectors go: a trail, a CloudTrail Lake event data store,
+    /// or a CloudWatch telemetry rule. Default: what the document says (a
+    /// request body's members, a template's resource type), else trail.
+    #[arg(long, value_enum)]
+    pub target: Option<TargetArg>,
+    /// More than five advanced selectors on an event data store is an
+    /// error, not a warning.
+    #[arg(long)]
+    pub strict_eds_selector_count: bool,
+    /// No note that CloudTrail Lake is closed to new customers when an
+    /// event data store is created.
+    #[arg(long)]
+    pub no_lake_notice: bool,
     /// The trail's partition (aws, aws-cn, aws-us-gov, ...): data resource ARNs must use it.
     #[arg(long, value_name = "PARTITION")]
     pub partition: Option<String>,
@@ -53,6 +66,7 @@ impl CatalogArgs {
             format: self.input_format.format(),
             params: self.param.clone(),
             partition: self.partition.clone(),
+            target: self.target.map(Into::into),
             ..ParseOptions::default()
         }
     }
@@ -68,6 +82,8 @@ impl CatalogArgs {
             catalog: Catalog::builtin(),
             partition: self.partition.clone(),
             report_all,
+            strict_store_selector_count: self.strict_eds_selector_count,
+            lake_notice: !self.no_lake_notice,
             ..ValidateOptions::default()
         };
         for f in &self.extra_resource_types {
@@ -90,6 +106,28 @@ impl CatalogArgs {
             }
         }
         Ok(options)
+    }
+}
+
+/// `--target`.
+#[derive(clap::ValueEnum, Clone, Copy, Debug)]
+pub enum TargetArg {
+    /// A trail (put-event-selectors).
+    Trail,
+    /// A CloudTrail Lake event data store (create/update-event-data-store).
+    #[value(alias = "eds")]
+    EventDataStore,
+    /// A CloudWatch telemetry rule for CloudTrail (observabilityadmin).
+    TelemetryRule,
+}
+
+impl From<TargetArg> for ctsel::Target {
+    fn from(t: TargetArg) -> ctsel::Target {
+        match t {
+            TargetArg::Trail => ctsel::Target::Trail,
+            TargetArg::EventDataStore => ctsel::Target::EventDataStore,
+            TargetArg::TelemetryRule => ctsel::Target::TelemetryRule,
+        }
     }
 }
 
@@ -250,7 +288,7 @@ fn choose(
     name: &str,
     file: SelectorFile,
     resource: Option<&str>,
-) -> Result<Target, u8> {
+) -> Result<Resource, u8> {
     let fail = |m: String| {
         eprintln!("ctsel: {flag} {name}: {m}");
         2u8
@@ -265,16 +303,16 @@ fn choose(
         render::human_to_stderr(&errors, &file.source);
         return Err(fail("no selectors read from this file".into()));
     }
-    let ids = |ts: &[Target]| {
+    let ids = |ts: &[Resource]| {
         ts.iter()
             .filter_map(|t| t.name.clone())
             .collect::<Vec<_>>()
             .join(", ")
     };
     if let Some(id) = resource {
-        let all = ids(&file.targets);
+        let all = ids(&file.resources);
         return match file
-            .targets
+            .resources
             .into_iter()
             .find(|t| t.name.as_deref() == Some(id))
         {
@@ -288,7 +326,7 @@ fn choose(
             ))),
         };
     }
-    let mut supported: Vec<Target> = file.targets.into_iter().filter(|t| t.supported).collect();
+    let mut supported: Vec<Resource> = file.resources.into_iter().filter(|t| t.supported).collect();
     match supported.len() {
         1 => Ok(supported.remove(0)),
         0 => Err(fail("no trail with selectors in this file".into())),

@@ -5,7 +5,7 @@ use super::render::{self, JsonDiagnostic};
 use super::selectors::CatalogArgs;
 use super::{out, Format};
 use ctsel::DocumentShape;
-use ctsel::{read_selector_file, ParseOptions, Target, ValidateOptions};
+use ctsel::{read_selector_file, ParseOptions, Resource, ValidateOptions};
 use serde::Serialize;
 
 #[derive(clap::Args)]
@@ -44,6 +44,10 @@ struct FileReport {
     resource: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
     resource_type: Option<String>,
+    /// Extra: where the selectors go (`trail`, `event-data-store`,
+    /// `telemetry-rule`), given or inferred.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    target: Option<&'static str>,
 }
 
 pub fn run(args: Args) -> u8 {
@@ -78,6 +82,7 @@ fn one(arg: &str, parse_options: &ParseOptions, options: &ValidateOptions, forma
                     format: None,
                     resource: None,
                     resource_type: None,
+                    target: None,
                 });
             }
             return 2;
@@ -98,6 +103,7 @@ fn one(arg: &str, parse_options: &ParseOptions, options: &ValidateOptions, forma
                     format: None,
                     resource: None,
                     resource_type: None,
+                    target: None,
                 }),
                 Format::Human => {
                     let mut s =
@@ -118,7 +124,7 @@ fn one(arg: &str, parse_options: &ParseOptions, options: &ValidateOptions, forma
         .iter()
         .cloned()
         .partition(|d| d.severity == ctsel::Severity::Error);
-    if !errors.is_empty() || (file.targets.is_empty() && !warnings.is_empty()) {
+    if !errors.is_empty() || (file.resources.is_empty() && !warnings.is_empty()) {
         code = u8::from(!errors.is_empty());
         match format {
             Format::Json => emit_json(&FileReport {
@@ -138,6 +144,7 @@ fn one(arg: &str, parse_options: &ParseOptions, options: &ValidateOptions, forma
                 format: fmt,
                 resource: None,
                 resource_type: None,
+                target: None,
             }),
             Format::Human => {
                 let mut s = render::human(&errors, &file.source);
@@ -152,7 +159,7 @@ fn one(arg: &str, parse_options: &ParseOptions, options: &ValidateOptions, forma
             }
         }
     }
-    for target in &file.targets {
+    for target in &file.resources {
         code = code.max(one_target(&name, fmt, target, options, format));
     }
     code
@@ -161,7 +168,7 @@ fn one(arg: &str, parse_options: &ParseOptions, options: &ValidateOptions, forma
 fn one_target(
     name: &str,
     fmt: Option<&'static str>,
-    target: &Target,
+    target: &Resource,
     options: &ValidateOptions,
     format: Format,
 ) -> u8 {
@@ -193,11 +200,19 @@ fn one_target(
             format: fmt,
             resource: target.name.clone(),
             resource_type: target.resource_type.clone(),
+            target: Some(doc.target.as_str()),
         }),
         Format::Human => {
             let mut s = render::human(&report.errors, &doc.source);
             s.push_str(&render::human(&report.warnings, &doc.source));
-            let what = match (&target.resource_type, kind) {
+            // A trail is the default; another target is named unless the
+            // resource type already says it.
+            let place = match (&target.resource_type, doc.target) {
+                (Some(t), _) => Some(t.clone()),
+                (None, ctsel::Target::Trail) => None,
+                (None, t) => Some(t.as_str().replace('-', " ")),
+            };
+            let what = match (place, kind) {
                 (Some(t), Some(k)) => format!(" ({t}, {k} selectors)"),
                 (Some(t), None) => format!(" ({t})"),
                 (None, Some(k)) => format!(" ({k} selectors)"),

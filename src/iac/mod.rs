@@ -14,7 +14,7 @@
 mod intrinsic;
 
 use crate::diagnostic::{Diagnostic, Layer, Provenance, Severity};
-use crate::model::{Document, DocumentShape, SelectorSet};
+use crate::model::{Document, DocumentShape, SelectorSet, Target};
 use crate::parse::json::{Member, Node, Value};
 use crate::parse::{self, ParseError, ParseOptions};
 use crate::source::{Pointer, SourceText, Span};
@@ -48,28 +48,49 @@ impl FileFormat {
     }
 }
 
-/// The resource types that hold selectors, and whether ctsel has their
-/// rules. Event data stores and telemetry rules take other categories,
-/// fields and limits than trails; checking them with a trail's rules would
-/// reject selectors AWS accepts, so they are listed, not checked.
-const RESOURCE_TYPES: [(&str, bool); 4] = [
-    ("AWS::CloudTrail::Trail", true),
-    ("AWS::CloudTrail::EventDataStore", false),
-    ("AWS::ObservabilityAdmin::TelemetryRule", false),
-    ("AWS::ObservabilityAdmin::OrganizationTelemetryRule", false),
+/// The resource types that hold selectors, and where their selectors go.
+const RESOURCE_TYPES: [(&str, Target); 4] = [
+    ("AWS::CloudTrail::Trail", Target::Trail),
+    ("AWS::CloudTrail::EventDataStore", Target::EventDataStore),
+    (
+        "AWS::ObservabilityAdmin::TelemetryRule",
+        Target::TelemetryRule,
+    ),
+    (
+        "AWS::ObservabilityAdmin::OrganizationTelemetryRule",
+        Target::TelemetryRule,
+    ),
+];
+
+/// An event data store's properties that its handler sends, and the
+/// request member each becomes (`targets.md` §T3.2).
+const STORE_PROPERTIES: [(&str, &str); 9] = [
+    ("AdvancedEventSelectors", "AdvancedEventSelectors"),
+    ("MultiRegionEnabled", "MultiRegionEnabled"),
+    ("OrganizationEnabled", "OrganizationEnabled"),
+    ("RetentionPeriod", "RetentionPeriod"),
+    (
+        "TerminationProtectionEnabled",
+        "TerminationProtectionEnabled",
+    ),
+    ("BillingMode", "BillingMode"),
+    ("IngestionEnabled", "StartIngestion"),
+    ("ContextKeySelectors", "ContextKeySelectors"),
+    ("MaxEventSize", "MaxEventSize"),
 ];
 
 /// One set of selectors to check: a whole API document, or one resource.
 #[derive(Clone, Debug)]
-pub struct Target {
+pub struct Resource {
     /// The resource's logical id; `None` for an API document.
     pub name: Option<String>,
     /// The resource type (`AWS::CloudTrail::Trail`); `None` for an API document.
     pub resource_type: Option<String>,
     /// The selectors as an API document, spans into the original file.
     pub document: Document,
-    /// False for resource types whose rules ctsel does not have yet:
-    /// [`Target::check`] then reports that, and nothing else.
+    /// False for resource types whose rules ctsel does not have:
+    /// [`Resource::check`] then reports that, and nothing else. (Every type
+    /// ctsel reads today is supported.)
     pub supported: bool,
     /// Resolution notes: values assumed or unknown until deploy.
     pub notes: Vec<Diagnostic>,
@@ -89,7 +110,7 @@ pub struct SelectorFile {
     /// What kind of file it is.
     pub format: FileFormat,
     /// The targets found, in file order.
-    pub targets: Vec<Target>,
+    pub resources: Vec<Resource>,
     /// Findings about the file itself (an unsupported format, a template
     /// without selectors).
     pub notes: Vec<Diagnostic>,
@@ -156,7 +177,7 @@ fn detect(root: &Node) -> FileFormat {
 ///   "Properties": {"EventSelectors": [{"ReadWriteType": "Everything"}]}}}}"#;
 /// let file = read_selector_file("t.json", template.as_bytes(), &ParseOptions::default())?;
 /// assert_eq!(file.format, FileFormat::CloudFormation);
-/// let (report, _) = file.targets[0].check(&ValidateOptions::default());
+/// let (report, _) = file.resources[0].check(&ValidateOptions::default());
 /// assert_eq!(report.errors[0].pointer.as_str(), "/Resources/Trail/Properties/EventSelectors/0/ReadWriteType");
 /// # Ok::<(), ctsel::ParseError>(())
 /// ```
@@ -170,14 +191,14 @@ pub fn read_selector_file(
     let format = options.format.unwrap_or_else(|| detect(&root));
     let mut file = SelectorFile {
         format,
-        targets: Vec::new(),
+        resources: Vec::new(),
         notes: Vec::new(),
         source: source.clone(),
     };
     match format {
         FileFormat::Api => {
             let document = parse::convert(source, &root, options, notes);
-            file.targets.push(Target {
+            file.resources.push(Resource {
                 name: None,
                 resource_type: None,
                 document,
@@ -227,7 +248,7 @@ fn cloudformation(
             Some(Value::String(t)) => t.clone(),
             _ => continue,
         };
-        let Some(&(_, supported)) = RESOURCE_TYPES.iter().find(|(t, _)| *t == ty) else {
+        let Some(&(_, target)) = RESOURCE_TYPES.iter().find(|(t, _)| *t == ty) else {
             continue;
         };
         let base = Pointer::root()
@@ -240,77 +261,91 @@ fn cloudformation(
             params: &options.params,
             partition,
         });
-        // The request the resource's handler would make: its selector
-        // members, and the trail's name where the template gives it.
-        let mut members = Vec::new();
-        let name_span = r.key_span;
-        let trail_name = props.and_then(|p| member(p, "TrailName"));
-        let name_node = match trail_name {
-            Some(m) => resolver.value(&m.value, "TrailName", &base.key("TrailName")),
-            None => Node {
-                span: name_span,
-                value: Value::String(intrinsic::UNKNOWN.into()),
-            },
+        let name_key = match target {
+            Target::Trail => "TrailName",
+            Target::EventDataStore => "Name",
+            Target::TelemetryRule => "RuleName",
         };
-        let mut unknown_name = trail_name.is_none();
-        if let (Value::String(s), Some(_)) = (&name_node.value, trail_name) {
-            unknown_name = s == intrinsic::UNKNOWN;
-        }
-        members.push(Member {
-            key: "TrailName".into(),
-            key_span: name_span,
-            value: name_node,
-        });
-        // An unknown name is not an unknown selector value: the selectors
-        // can still be compiled; only what is said of the name is hidden.
-        let mut hidden: Vec<Span> = std::mem::take(&mut resolver.unknown);
-        if unknown_name {
-            hidden.push(name_span);
-        }
-        for key in ["EventSelectors", "AdvancedEventSelectors"] {
-            if let Some(m) = props.and_then(|p| member(p, key)) {
-                members.push(Member {
-                    key: key.into(),
-                    key_span: m.key_span,
-                    value: resolver.value(&m.value, key, &base.key(key)),
-                });
+        // The request the resource's handler would make: its name where
+        // the template gives it (a placeholder otherwise), then its
+        // selector members.
+        let mut members = Vec::new();
+        let (name, mut hidden) = resource_name(&mut resolver, props, name_key, &base, r.key_span);
+        members.push(name);
+        let synthesized = match target {
+            Target::Trail => {
+                for key in ["EventSelectors", "AdvancedEventSelectors"] {
+                    if let Some(m) = props.and_then(|p| member(p, key)) {
+                        members.push(Member {
+                            key: key.into(),
+                            key_span: m.key_span,
+                            value: resolver.value(&m.value, key, &base.key(key)),
+                        });
+                    }
+                }
+                members
             }
-        }
-        let synthesized = Node {
-            span: props.map_or(r.value.span, |p| p.span),
-            value: Value::Object(members),
+            Target::EventDataStore => {
+                for (property, key) in STORE_PROPERTIES {
+                    let Some(m) = props.and_then(|p| member(p, property)) else {
+                        continue;
+                    };
+                    let before = resolver.unknown.len();
+                    let value = resolver.value(&m.value, key, &base.key(property));
+                    // A setting unknown until deploy (an `Fn::If`, a
+                    // parameter without default) is left out: the rules
+                    // that need it do not run.
+                    if property != "AdvancedEventSelectors" && resolver.unknown.len() > before {
+                        hidden.extend(resolver.unknown.drain(before..));
+                        continue;
+                    }
+                    members.push(Member {
+                        key: key.into(),
+                        key_span: m.key_span,
+                        value,
+                    });
+                }
+                members
+            }
+            Target::TelemetryRule => {
+                match rule_selectors(&mut resolver, props, &base) {
+                    RuleSelectors::NotCloudTrail => continue,
+                    RuleSelectors::Missing => {}
+                    RuleSelectors::Found(m) => members.push(m),
+                }
+                members
+            }
+        };
+        let span = props.map_or(r.value.span, |p| p.span);
+        let synthesized = match target {
+            // botocore sees the rule's selectors three structures deep.
+            Target::TelemetryRule => rule_request(synthesized, span),
+            _ => Node {
+                span,
+                value: Value::Object(synthesized),
+            },
         };
         let unknown = resolver.unknown;
         let api = ParseOptions {
             shape: Some(DocumentShape::Request),
             client: parse::Client::Sdk,
+            target: Some(target),
             ..options.clone()
         };
-        let mut document = parse::convert(source.clone(), &synthesized, &api, Vec::new());
+        let mut document = parse::convert_resource(source.clone(), &synthesized, &api);
         drop_unknown_values(&mut document, &unknown);
-        let mut target_notes = resolver.notes;
-        if !supported {
-            target_notes.insert(
-                0,
-                file_note(
-                    Severity::Warning,
-                    format!("{} `{}` is not checked: ctsel has the rules of trails only, and an {ty} takes other categories, fields and limits", ty, r.key),
-                    r.key_span,
-                ),
-            );
-        }
-        file.targets.push(Target {
+        file.resources.push(Resource {
             name: Some(r.key.clone()),
             resource_type: Some(ty),
             document,
-            supported,
-            notes: target_notes,
+            supported: true,
+            notes: resolver.notes,
             unknown,
             hidden,
             root: Some(root.clone()),
         });
     }
-    if file.targets.is_empty() {
+    if file.resources.is_empty() {
         file.notes.push(file_note(
             Severity::Warning,
             format!(
@@ -319,6 +354,124 @@ fn cloudformation(
             ),
             Span::new(root.span.start as usize, root.span.start as usize + 1),
         ));
+    }
+}
+
+/// The resource's name member: resolved from the template, or a
+/// placeholder at the logical id when the template leaves the name to
+/// CloudFormation. Returns the spans nothing may be reported on (the
+/// placeholder's, a name unknown until deploy).
+fn resource_name(
+    resolver: &mut intrinsic::Resolver<'_>,
+    props: Option<&Node>,
+    key: &str,
+    base: &Pointer,
+    logical_id: Span,
+) -> (Member, Vec<Span>) {
+    let given = props.and_then(|p| member(p, key));
+    let value = match given {
+        Some(m) => resolver.value(&m.value, key, &base.key(key)),
+        None => Node {
+            span: logical_id,
+            value: Value::String(intrinsic::UNKNOWN.into()),
+        },
+    };
+    let unknown = match (&value.value, given) {
+        (Value::String(s), Some(_)) => s == intrinsic::UNKNOWN,
+        (_, given) => given.is_none(),
+    };
+    // An unknown name is not an unknown selector value: the selectors can
+    // still be compiled; only what is said of the name is hidden.
+    let mut hidden: Vec<Span> = std::mem::take(&mut resolver.unknown);
+    if unknown {
+        hidden.push(logical_id);
+    }
+    let m = Member {
+        key: key.into(),
+        key_span: given.map_or(logical_id, |m| m.key_span),
+        value,
+    };
+    (m, hidden)
+}
+
+enum RuleSelectors {
+    /// The rule is not for CloudTrail.
+    NotCloudTrail,
+    /// A CloudTrail rule without selectors.
+    Missing,
+    Found(Member),
+}
+
+/// A telemetry rule's `Rule.DestinationConfiguration.CloudtrailParameters
+/// .AdvancedEventSelectors`, resolved.
+fn rule_selectors(
+    resolver: &mut intrinsic::Resolver<'_>,
+    props: Option<&Node>,
+    base: &Pointer,
+) -> RuleSelectors {
+    let rule = props.and_then(|p| member(p, "Rule")).map(|m| &m.value);
+    let resource_type = rule
+        .and_then(|r| member(r, "ResourceType"))
+        .map(|m| &m.value.value);
+    let params = rule
+        .and_then(|r| member(r, "DestinationConfiguration"))
+        .and_then(|d| member(&d.value, "CloudtrailParameters"));
+    match (resource_type, params) {
+        (Some(Value::String(t)), None) if t != "AWS::CloudTrail" => RuleSelectors::NotCloudTrail,
+        (_, None) => RuleSelectors::Missing,
+        (_, Some(p)) => match member(&p.value, "AdvancedEventSelectors") {
+            None => RuleSelectors::Missing,
+            Some(m) => {
+                let at = base
+                    .key("Rule")
+                    .key("DestinationConfiguration")
+                    .key("CloudtrailParameters")
+                    .key("AdvancedEventSelectors");
+                RuleSelectors::Found(Member {
+                    key: m.key.clone(),
+                    key_span: m.key_span,
+                    value: resolver.value(&m.value, "AdvancedEventSelectors", &at),
+                })
+            }
+        },
+    }
+}
+
+/// `{"RuleName": …, "Rule": {"TelemetryType": "Logs", "DestinationConfiguration":
+/// {"CloudtrailParameters": {"AdvancedEventSelectors": […]}}}}` from the name
+/// and the selectors: the request a CloudTrail rule's handler sends.
+fn rule_request(mut members: Vec<Member>, span: Span) -> Node {
+    let wrap = |key: &str, inner: Vec<Member>| Member {
+        key: key.into(),
+        key_span: span,
+        value: Node {
+            span,
+            value: Value::Object(inner),
+        },
+    };
+    let selectors: Vec<Member> = members.drain(1..).collect();
+    let telemetry_type = Member {
+        key: "TelemetryType".into(),
+        key_span: span,
+        value: Node {
+            span,
+            value: Value::String("Logs".into()),
+        },
+    };
+    let destination = if selectors.is_empty() {
+        Vec::new()
+    } else {
+        vec![wrap(
+            "DestinationConfiguration",
+            vec![wrap("CloudtrailParameters", selectors)],
+        )]
+    };
+    let mut rule = vec![telemetry_type];
+    rule.extend(destination);
+    members.push(wrap("Rule", rule));
+    Node {
+        span,
+        value: Value::Object(members),
     }
 }
 
@@ -402,7 +555,7 @@ fn pointer_at(root: &Node, span: Span) -> Pointer {
     }
 }
 
-impl Target {
+impl Resource {
     /// Validates the target as AWS would its resource's request.
     ///
     /// Values unknown until deploy are not checked, and nothing is

@@ -48,6 +48,9 @@ pub struct ParseOptions {
     /// The partition `AWS::Partition` stands for in a template (`aws`
     /// when not given).
     pub partition: Option<String>,
+    /// Where the selectors go (the CLI's `--target`). When unset, a request
+    /// or response body's members decide, and a bare list is a trail's.
+    pub target: Option<crate::model::Target>,
 }
 
 /// The AWS client whose parameter checks a document gets (they differ only
@@ -75,6 +78,7 @@ impl Default for ParseOptions {
             format: None,
             params: Vec::new(),
             partition: None,
+            target: None,
         }
     }
 }
@@ -254,14 +258,28 @@ pub(crate) fn convert(
     options: &ParseOptions,
     notes: Vec<Diagnostic>,
 ) -> Document {
-    shape::convert(
-        source,
-        root,
-        options.kind,
-        options.client,
-        options.shape,
-        notes,
-    )
+    shape::convert(source, root, reading(options, false), notes)
+}
+
+/// Reads a template resource's synthesized request as a selector document:
+/// as [`convert`], where the request may also carry the settings a
+/// resource's handler sends in a second call.
+pub(crate) fn convert_resource(
+    source: SourceText,
+    root: &json::Node,
+    options: &ParseOptions,
+) -> Document {
+    shape::convert(source, root, reading(options, true), Vec::new())
+}
+
+fn reading(options: &ParseOptions, template: bool) -> shape::Reading {
+    shape::Reading {
+        kind: options.kind,
+        client: options.client,
+        shape: options.shape,
+        target: options.target,
+        template,
+    }
 }
 
 fn not_json(source: SourceText, offset: usize, message: String) -> ParseError {

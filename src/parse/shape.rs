@@ -9,14 +9,69 @@ use super::json::{Member, Node, Value};
 use super::Client;
 use crate::diagnostic::{did_you_mean, Diagnostic};
 use crate::model::{
-    AdvancedEventSelector, DataResource, Document, DocumentShape, EventSelector, FieldSelector,
-    Operator, OperatorValues, SelectorKind, SelectorList, Spanned,
+    AdvancedEventSelector, ContextKeySelector, DataResource, Document, DocumentShape,
+    EventSelector, FieldSelector, Operator, OperatorValues, SelectorKind, SelectorList, Spanned,
+    StoreSettings, Target,
 };
 use crate::source::{Pointer, SourceText, Span};
 use std::collections::HashMap;
 
 const REQUEST_MEMBERS: [&str; 3] = ["TrailName", "EventSelectors", "AdvancedEventSelectors"];
 const RESPONSE_MEMBERS: [&str; 3] = ["TrailARN", "EventSelectors", "AdvancedEventSelectors"];
+/// CreateEventDataStore's input members (botocore's order).
+const CREATE_STORE_MEMBERS: [&str; 10] = [
+    "Name",
+    "AdvancedEventSelectors",
+    "MultiRegionEnabled",
+    "OrganizationEnabled",
+    "RetentionPeriod",
+    "TerminationProtectionEnabled",
+    "TagsList",
+    "KmsKeyId",
+    "StartIngestion",
+    "BillingMode",
+];
+/// UpdateEventDataStore's input members.
+const UPDATE_STORE_MEMBERS: [&str; 9] = [
+    "EventDataStore",
+    "Name",
+    "AdvancedEventSelectors",
+    "MultiRegionEnabled",
+    "OrganizationEnabled",
+    "RetentionPeriod",
+    "TerminationProtectionEnabled",
+    "KmsKeyId",
+    "BillingMode",
+];
+/// Members a template's event data store adds to the request: the
+/// handler sends them with PutEventConfiguration.
+const STORE_CONFIGURATION_MEMBERS: [&str; 2] = ["ContextKeySelectors", "MaxEventSize"];
+const TAG_MEMBERS: [&str; 2] = ["Key", "Value"];
+const CONTEXT_KEY_MEMBERS: [&str; 2] = ["Type", "Equals"];
+/// Where a telemetry rule keeps its selectors, from the request's root.
+const RULE_PATH: [&str; 3] = ["Rule", "DestinationConfiguration", "CloudtrailParameters"];
+const RULE_MEMBERS: [&str; 9] = [
+    "ResourceType",
+    "TelemetryType",
+    "TelemetrySourceTypes",
+    "DestinationConfiguration",
+    "Scope",
+    "SelectionCriteria",
+    "AllowFieldUpdates",
+    "Regions",
+    "AllRegions",
+];
+const DESTINATION_MEMBERS: [&str; 9] = [
+    "DestinationType",
+    "DestinationPattern",
+    "RetentionInDays",
+    "VPCFlowLogParameters",
+    "CloudtrailParameters",
+    "ELBLoadBalancerLoggingParameters",
+    "WAFLoggingParameters",
+    "LogDeliveryParameters",
+    "MskMonitoringParameters",
+];
 const BASIC_MEMBERS: [&str; 4] = [
     "ReadWriteType",
     "IncludeManagementEvents",
@@ -73,6 +128,13 @@ impl At {
 
 struct Conv {
     shape: DocumentShape,
+    target: Target,
+    /// The target's client model has no minimum lengths on field selectors
+    /// (telemetry rules): those checks are the service's, not botocore's.
+    loose: bool,
+    /// The document is a template's resource, which may carry settings the
+    /// API takes in another call.
+    template: bool,
     /// Objects print as the AWS CLI prints a flag value's (`OrderedDict`).
     ordered: bool,
     diags: Vec<Diagnostic>,
@@ -85,22 +147,40 @@ struct Conv {
 /// warnings.
 const MAX_DUPLICATE_WARNINGS: usize = 1000;
 
+/// How to read a tree: what the caller knows of it.
+pub(super) struct Reading {
+    pub kind: Option<SelectorKind>,
+    pub client: Client,
+    pub shape: Option<DocumentShape>,
+    pub target: Option<Target>,
+    pub template: bool,
+}
+
 /// Converts a parsed JSON document into the model.
 pub(super) fn convert(
     source: SourceText,
     root: &Node,
-    forced: Option<SelectorKind>,
-    client: Client,
-    shape: Option<DocumentShape>,
+    reading: Reading,
     notes: Vec<Diagnostic>,
 ) -> Document {
+    let Reading {
+        kind: forced,
+        client,
+        shape,
+        target,
+        template,
+    } = reading;
     let shape = shape.unwrap_or_else(|| detect_shape(root));
+    let target = target.unwrap_or_else(|| detect_target(root, shape));
     // A bare list is what the CLI's `--event-selectors` flag takes; a
     // request body arrives through `--cli-input-json` or an SDK, parsed
     // without the ordered hook and without the flag's list wrapping.
     let flag = client == Client::Cli && shape == DocumentShape::CliList;
     let mut c = Conv {
         shape,
+        target,
+        loose: target == Target::TelemetryRule,
+        template,
         ordered: flag,
         diags: notes,
         duplicates: 0,
@@ -112,12 +192,14 @@ pub(super) fn convert(
         basic: None,
         advanced: None,
         structural: Vec::new(),
+        target,
+        store: StoreSettings::default(),
     };
     match shape {
         DocumentShape::CliList => {
             let kind = forced.unwrap_or_else(|| detect_kind(root));
             let at = At {
-                name: kind.parameter().to_string(),
+                name: c.list_name(kind),
                 pointer: Pointer::root(),
             };
             if let Value::Object(_) = root.value {
@@ -136,9 +218,11 @@ pub(super) fn convert(
                 c.set_list(&mut doc, kind, root, None, &at);
             }
         }
-        DocumentShape::Request | DocumentShape::GetResponse => {
-            c.envelope(&mut doc, root, forced);
-        }
+        DocumentShape::Request | DocumentShape::GetResponse => match target {
+            Target::Trail => c.envelope(&mut doc, root, forced),
+            Target::EventDataStore => c.store_envelope(&mut doc, root),
+            Target::TelemetryRule => c.rule_envelope(&mut doc, root),
+        },
     }
     if c.duplicates > MAX_DUPLICATE_WARNINGS {
         c.diags.push(Diagnostic::warning(
@@ -160,9 +244,16 @@ fn detect_shape(root: &Node) -> DocumentShape {
         return DocumentShape::CliList;
     };
     let has = |k: &str| members.iter().any(|m| m.key == k);
-    if has("TrailARN") {
+    if has("TrailARN") || has("EventDataStoreArn") || (has("ARN") && !has("FieldSelectors")) {
         DocumentShape::GetResponse
-    } else if REQUEST_MEMBERS.iter().any(|k| has(k)) {
+    } else if REQUEST_MEMBERS.iter().any(|k| has(k))
+        || ["EventDataStore", "RuleName", "RuleIdentifier", "Rule"]
+            .iter()
+            // Members only a store has (not Name, not AdvancedEventSelectors).
+            .chain(&CREATE_STORE_MEMBERS[2..])
+            .any(|k| has(k))
+        || (has("Name") && !has("FieldSelectors"))
+    {
         DocumentShape::Request
     } else if BASIC_MEMBERS
         .iter()
@@ -172,6 +263,33 @@ fn detect_shape(root: &Node) -> DocumentShape {
         DocumentShape::CliList
     } else {
         DocumentShape::Request
+    }
+}
+
+/// Where an envelope's selectors go, from its members: an event data store
+/// names itself (`Name`, `EventDataStore`, `EventDataStoreArn`), a
+/// telemetry rule has a `Rule`; anything else is a trail. A bare list says
+/// nothing, and is a trail's unless the caller says otherwise.
+fn detect_target(root: &Node, shape: DocumentShape) -> Target {
+    let Value::Object(members) = &root.value else {
+        return Target::Trail;
+    };
+    if shape == DocumentShape::CliList {
+        return Target::Trail;
+    }
+    let has = |k: &str| members.iter().any(|m| m.key == k);
+    if has("TrailName") || has("TrailARN") {
+        Target::Trail
+    } else if has("Rule") || has("RuleName") || has("RuleIdentifier") {
+        Target::TelemetryRule
+    } else if ["EventDataStore", "EventDataStoreArn", "ARN"]
+        .iter()
+        .chain(&CREATE_STORE_MEMBERS)
+        .any(|k| *k != "AdvancedEventSelectors" && has(k))
+    {
+        Target::EventDataStore
+    } else {
+        Target::Trail
     }
 }
 
@@ -433,6 +551,36 @@ impl Conv {
         }
     }
 
+    /// An integer parameter, with botocore's range check (its minimum
+    /// only; the maximum is the service's).
+    fn integer(&mut self, node: &Node, at: &At, min: i64) -> Option<Spanned<i64>> {
+        let n = match &node.value {
+            Value::Number(n) => n.parse::<i64>().ok(),
+            // Python's bool is an int: botocore lets it through.
+            Value::Bool(b) => Some(i64::from(*b)),
+            _ => None,
+        };
+        let Some(n) = n else {
+            let d = self.invalid_type(node, at, &["int"]);
+            self.diags.push(d);
+            return None;
+        };
+        if n < min {
+            self.diags.push(Diagnostic::structural(
+                format!(
+                    "Invalid value for parameter {}, value: {}, valid min value: {}",
+                    at.display(),
+                    n,
+                    min
+                ),
+                at.pointer.clone(),
+                node.span,
+            ));
+            return None;
+        }
+        Some(Spanned::new(n, node.span))
+    }
+
     fn list<'n>(&mut self, node: &'n Node, at: &At, min: usize) -> Option<&'n [Node]> {
         let Value::Array(items) = &node.value else {
             let d = self.invalid_type(node, at, &["list", "tuple"]);
@@ -518,6 +666,187 @@ impl Conv {
                     Span::new(root.span.start as usize, root.span.start as usize + 1),
                 ));
             }
+        }
+    }
+
+    /// botocore's name for the selector list: a telemetry rule's sits deep
+    /// in the request, and messages name it by the whole path.
+    fn list_name(&self, kind: SelectorKind) -> String {
+        if self.target == Target::TelemetryRule {
+            format!("{}.{}", RULE_PATH.join("."), kind.parameter())
+        } else {
+            kind.parameter().to_string()
+        }
+    }
+
+    /// An event data store's request (Create or Update) or response: the
+    /// selectors, and the settings selector rules depend on.
+    fn store_envelope(&mut self, doc: &mut Document, root: &Node) {
+        let at = At {
+            name: String::new(),
+            pointer: Pointer::root(),
+        };
+        let has =
+            |k: &str| matches!(&root.value, Value::Object(ms) if ms.iter().any(|m| m.key == k));
+        let known = if self.shape == DocumentShape::GetResponse {
+            let Value::Object(raw) = &root.value else {
+                return;
+            };
+            // Output, not input: members not read here are ignored.
+            Some(effective(raw).0)
+        } else {
+            let update = has("EventDataStore");
+            let mut members: Vec<&str> = if update {
+                UPDATE_STORE_MEMBERS.to_vec()
+            } else {
+                CREATE_STORE_MEMBERS.to_vec()
+            };
+            if self.template {
+                members.extend(STORE_CONFIGURATION_MEMBERS);
+            }
+            doc.store.creates = !update;
+            let required = if update { "EventDataStore" } else { "Name" };
+            self.structure(root, &at, &members, &[required], &["EventSelectors"])
+        };
+        let Some(known) = known else { return };
+        for m in known {
+            let mat = at.key(&m.key);
+            let store = &mut doc.store;
+            match m.key.as_str() {
+                "Name" | "EventDataStore" if self.shape == DocumentShape::Request => {
+                    self.string(&m.value, &mat, 3);
+                }
+                "KmsKeyId" if self.shape == DocumentShape::Request => {
+                    self.string(&m.value, &mat, 1);
+                }
+                "AdvancedEventSelectors" => {
+                    let list_at = At {
+                        name: m.key.clone(),
+                        pointer: Pointer::root(),
+                    };
+                    self.set_list(
+                        doc,
+                        SelectorKind::Advanced,
+                        &m.value,
+                        Some(m.key_span),
+                        &list_at,
+                    );
+                }
+                "MultiRegionEnabled" => store.multi_region = self.boolean(&m.value, &mat),
+                "OrganizationEnabled" => store.organization = self.boolean(&m.value, &mat),
+                "StartIngestion" => store.start_ingestion = self.boolean(&m.value, &mat),
+                "TerminationProtectionEnabled" if self.shape == DocumentShape::Request => {
+                    self.boolean(&m.value, &mat);
+                }
+                "RetentionPeriod" => store.retention_period = self.integer(&m.value, &mat, 7),
+                "BillingMode" => store.billing_mode = self.string(&m.value, &mat, 0),
+                "MaxEventSize" => store.max_event_size = self.string(&m.value, &mat, 0),
+                "TagsList" if self.shape == DocumentShape::Request => {
+                    if let Some(items) = self.list(&m.value, &mat, 0) {
+                        for (i, t) in items.iter().enumerate() {
+                            let tat = mat.index(i);
+                            if let Some(ms) = self.structure(t, &tat, &TAG_MEMBERS, &["Key"], &[]) {
+                                for tm in ms {
+                                    let min = usize::from(tm.key == "Key");
+                                    self.string(&tm.value, &tat.key(&tm.key), min);
+                                }
+                            }
+                        }
+                    }
+                }
+                "ContextKeySelectors" => {
+                    if let Some(items) = self.list(&m.value, &mat, 0) {
+                        let list = items
+                            .iter()
+                            .enumerate()
+                            .map(|(i, n)| self.context_key_selector(n, &mat.index(i)))
+                            .collect();
+                        doc.store.context_key_selectors = Some(Spanned::new(list, m.value.span));
+                    }
+                }
+                _ => {}
+            }
+        }
+    }
+
+    fn context_key_selector(&mut self, node: &Node, at: &At) -> ContextKeySelector {
+        let mut out = ContextKeySelector {
+            span: node.span,
+            ..ContextKeySelector::default()
+        };
+        if let Some(ms) = self.structure(node, at, &CONTEXT_KEY_MEMBERS, &["Type", "Equals"], &[]) {
+            for m in ms {
+                let mat = at.key(&m.key);
+                if m.key == "Type" {
+                    out.type_ = self.string(&m.value, &mat, 0);
+                } else {
+                    out.equals = self
+                        .string_list(&m.value, &mat, 0, 0)
+                        .map(|v| Spanned::new(v, m.value.span));
+                }
+            }
+        }
+        out
+    }
+
+    /// A telemetry rule's Create or Update request: the structures on the
+    /// way to `CloudtrailParameters` are checked as botocore checks them;
+    /// the rule's other parameters are not selector matters.
+    fn rule_envelope(&mut self, doc: &mut Document, root: &Node) {
+        let at = At {
+            name: String::new(),
+            pointer: Pointer::root(),
+        };
+        let has =
+            |k: &str| matches!(&root.value, Value::Object(ms) if ms.iter().any(|m| m.key == k));
+        let (members, required): (&[&str], &[&str]) = if has("RuleIdentifier") {
+            (&["RuleIdentifier", "Rule"], &["RuleIdentifier", "Rule"])
+        } else {
+            (&["RuleName", "Rule", "Tags"], &["RuleName", "Rule"])
+        };
+        let Some(known) = self.structure(root, &at, members, required, &[]) else {
+            return;
+        };
+        let Some(rule) = known.iter().find(|m| m.key == "Rule") else {
+            return;
+        };
+        let rat = at.key("Rule");
+        let Some(rule) = self.structure(&rule.value, &rat, &RULE_MEMBERS, &["TelemetryType"], &[])
+        else {
+            return;
+        };
+        let Some(dest) = rule.iter().find(|m| m.key == "DestinationConfiguration") else {
+            return;
+        };
+        let dat = rat.key("DestinationConfiguration");
+        let Some(dest) = self.structure(&dest.value, &dat, &DESTINATION_MEMBERS, &[], &[]) else {
+            return;
+        };
+        let Some(params) = dest.iter().find(|m| m.key == "CloudtrailParameters") else {
+            return;
+        };
+        let pat = dat.key("CloudtrailParameters");
+        let Some(params) = self.structure(
+            &params.value,
+            &pat,
+            &["AdvancedEventSelectors"],
+            &["AdvancedEventSelectors"],
+            &["EventSelectors"],
+        ) else {
+            return;
+        };
+        for m in params {
+            let list_at = At {
+                name: pat.key(&m.key).name,
+                pointer: Pointer::root(),
+            };
+            self.set_list(
+                doc,
+                SelectorKind::Advanced,
+                &m.value,
+                Some(m.key_span),
+                &list_at,
+            );
         }
     }
 
@@ -686,7 +1015,8 @@ impl Conv {
             match m.key.as_str() {
                 "Name" => sel.name = self.string(&m.value, &at, 0),
                 "FieldSelectors" => {
-                    if let Some(items) = self.list(&m.value, &at, 1) {
+                    let min = usize::from(!self.loose);
+                    if let Some(items) = self.list(&m.value, &at, min) {
                         let fs = items
                             .iter()
                             .enumerate()
@@ -711,8 +1041,9 @@ impl Conv {
         };
         for m in known {
             let at = at.key(&m.key);
+            let min = usize::from(!self.loose);
             if m.key == "Field" {
-                fs.field = self.string(&m.value, &at, 1);
+                fs.field = self.string(&m.value, &at, min);
                 continue;
             }
             let Some(operator) = Operator::from_api(&m.key) else {
@@ -727,7 +1058,7 @@ impl Conv {
             }
             let empty = matches!(&m.value.value, Value::Array(a) if a.is_empty());
             let before = self.diags.len();
-            let values = self.string_list(&m.value, &at, 1, 1);
+            let values = self.string_list(&m.value, &at, min, min);
             if empty {
                 if let Some(d) = self.diags.get_mut(before) {
                     d.hint = Some(format!(

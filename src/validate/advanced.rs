@@ -3,12 +3,18 @@
 //! field/category matrix (which also rejects unknown names, §10 R10) →
 //! A8/A9 required and repeated fields → A10 operator and value rules; then
 //! the trail-wide A1 total.
+//!
+//! Event data stores and telemetry rules run the same walk over their own
+//! field matrix (`targets.md` §T1.3, §T2.2): where a rule differs by target
+//! the branch says so; where no source gives a target's message, the
+//! trail's text is used and flagged (see `validate::retarget`).
 
 use super::arn::{advanced_exact_arn, ArnShape};
 use super::{shorten, Cx};
 use crate::diagnostic::{did_you_mean, Diagnostic, Provenance};
 use crate::model::{
-    AdvancedEventSelector, AdvancedSelector, Category, Field, FieldSelector, Operator, SelectorList,
+    AdvancedEventSelector, AdvancedSelector, Category, Field, FieldSelector, Operator,
+    SelectorList, Target,
 };
 use crate::source::Pointer;
 
@@ -27,7 +33,11 @@ pub(super) fn check(
         cx.sink.warn(
             Diagnostic::warning(
                 "empty-advanced",
-                "an empty advanced selector list is accepted, and the trail then logs no events",
+                format!("an empty advanced selector list is accepted, and the {} then logs no events", match cx.target {
+                    Target::Trail => "trail",
+                    Target::EventDataStore => "event data store",
+                    Target::TelemetryRule => "telemetry rule",
+                }),
                 Pointer::root(),
                 list.span,
             )
@@ -35,7 +45,11 @@ pub(super) fn check(
         );
     }
     for (i, sel) in list.items.iter().enumerate() {
-        selector(sel, &Pointer::root().index(i), cx);
+        let category = selector(sel, &Pointer::root().index(i), cx);
+        cx.categories.push((i, category));
+    }
+    if cx.target == Target::EventDataStore {
+        store_kinds(list, cx);
     }
     total_values(list, cx);
     // The set is built only when valid, so the lenient reading loses nothing.
@@ -51,8 +65,12 @@ fn fs_at(at: &Pointer, j: usize) -> Pointer {
     at.key("FieldSelectors").index(j)
 }
 
-fn selector(sel: &AdvancedEventSelector, at: &Pointer, cx: &mut Cx<'_>) {
+/// Checks one selector; returns its category when it has a valid one.
+fn selector(sel: &AdvancedEventSelector, at: &Pointer, cx: &mut Cx<'_>) -> Option<Category> {
     let fields = sel.field_selectors();
+    if cx.target == Target::TelemetryRule {
+        telemetry_minima(sel, at, cx);
+    }
     if let Some(name) = &sel.name {
         if name.value.chars().count() > MAX_NAME_LEN {
             cx.sink.error(Diagnostic::service(
@@ -81,27 +99,44 @@ fn selector(sel: &AdvancedEventSelector, at: &Pointer, cx: &mut Cx<'_>) {
     }
     // A5/A6: the category decides every later rule, so a selector without a
     // valid one is not checked further (what AWS does then is unobserved).
-    let Some(category) = category(fields, at, cx, sel) else {
-        return;
-    };
+    let category = category(fields, at, cx, sel)?;
+    let target = cx.target;
     // A7 (§10 R10): unknown names get the same per-category message.
     let mut known: Vec<(usize, Field, &FieldSelector)> = Vec::with_capacity(fields.len());
     for (j, fs) in fields.iter().enumerate() {
         let name = fs.field_name();
         let field = Field::from_api(name);
         match field {
-            Some(f) if !cx.catalog.rule(f, category).operators.is_empty() => known.push((j, f, fs)),
+            Some(f) if !cx.catalog.rule(target, f, category).operators.is_empty() => {
+                known.push((j, f, fs))
+            }
+            Some(f)
+                if target == Target::TelemetryRule
+                    && !cx
+                        .catalog
+                        .rule(Target::EventDataStore, f, category)
+                        .operators
+                        .is_empty() =>
+            {
+                // W2: accepted on event data stores, unconfirmed here.
+                cx.sink.warn(eds_only(
+                    format!("{f} in {category} selectors is accepted by event data stores, not confirmed for telemetry rules"),
+                    fs_at(at, j).key("Field"),
+                    fs.field.as_ref().map_or(fs.span, |x| x.span),
+                ));
+            }
             _ => {
                 let hint = if !cx.sink.keeps_errors() {
                     None
                 } else if field.is_some() {
                     let allowed: Vec<&str> = Field::ALL
                         .iter()
-                        .filter(|f| !cx.catalog.rule(**f, category).operators.is_empty())
+                        .filter(|f| !cx.catalog.rule(target, **f, category).operators.is_empty())
                         .map(|f| f.as_str())
                         .collect();
                     Some(format!(
-                        "{category} selectors on trails allow: {}",
+                        "{category} selectors on {} allow: {}",
+                        target.plural(),
                         allowed.join(", ")
                     ))
                 } else {
@@ -130,7 +165,11 @@ fn selector(sel: &AdvancedEventSelector, at: &Pointer, cx: &mut Cx<'_>) {
         }
     }
     // A8/A9 (§10 R11, R12): required fields.
-    for required in cx.catalog.required_fields(category).collect::<Vec<_>>() {
+    for required in cx
+        .catalog
+        .required_fields(target, category)
+        .collect::<Vec<_>>()
+    {
         if !known.iter().any(|(_, f, _)| *f == required) {
             let verbatim = matches!(
                 (category, required),
@@ -182,6 +221,95 @@ fn selector(sel: &AdvancedEventSelector, at: &Pointer, cx: &mut Cx<'_>) {
         if *field != Field::EventCategory {
             field_rules(*field, fs, category, resource_type, &fs_at(at, *j), cx);
         }
+    }
+    Some(category)
+}
+
+/// A warning on what an event data store accepts and a telemetry rule may
+/// not (`targets.md` W2).
+fn eds_only(message: String, at: Pointer, span: crate::source::Span) -> Diagnostic {
+    Diagnostic::warning("W2", message, at, span).with_hint(
+        "no source states which fields telemetry rules take; event data stores take this one",
+    )
+}
+
+/// W5: the minima botocore's telemetry-rule model lacks, checked as the
+/// trail's botocore checks them (project checks, not botocore).
+fn telemetry_minima(sel: &AdvancedEventSelector, at: &Pointer, cx: &mut Cx<'_>) {
+    let error = |message: String, at: Pointer, span| {
+        Diagnostic::service("W5", Provenance::Project, message, at, span)
+            .with_hint("a project check: botocore's telemetry-rule model sets no minimum here, but CloudTrail's selector language needs one")
+    };
+    if let Some(fsl) = &sel.field_selectors {
+        if fsl.value.is_empty() {
+            cx.sink.error(error(
+                "FieldSelectors must hold at least one field selector.".into(),
+                at.key("FieldSelectors"),
+                fsl.span,
+            ));
+        }
+    }
+    for (j, fs) in sel.field_selectors().iter().enumerate() {
+        let fat = fs_at(at, j);
+        if let Some(f) = fs.field.as_ref().filter(|f| f.value.is_empty()) {
+            cx.sink.error(error(
+                "Field must not be empty.".into(),
+                fat.key("Field"),
+                f.span,
+            ));
+        }
+        for op in &fs.operators {
+            if op.values.is_empty() {
+                cx.sink.error(error(
+                    format!("{} must hold at least one value.", op.operator),
+                    fat.key(op.operator.as_str()),
+                    op.span,
+                ));
+            }
+            for (k, v) in op.values.iter().enumerate() {
+                if v.value.is_empty() {
+                    cx.sink.error(error(
+                        format!("Values of {} must not be empty.", op.operator),
+                        fat.key(op.operator.as_str()).index(k),
+                        v.span,
+                    ));
+                }
+            }
+        }
+    }
+}
+
+/// `targets.md` T-U1 (project choice): one event data store holds one kind
+/// of event, so its selectors' categories must all belong to one kind.
+fn store_kinds(list: &SelectorList<AdvancedEventSelector>, cx: &mut Cx<'_>) {
+    fn kind(c: Category) -> u8 {
+        match c {
+            Category::Management | Category::Data | Category::NetworkActivity => 0,
+            Category::Insight => 1,
+            Category::ConfigurationItem => 2,
+            Category::Evidence => 3,
+            Category::ActivityAuditLog => 4,
+        }
+    }
+    let seen: Vec<(usize, Category)> = cx
+        .categories
+        .iter()
+        .filter_map(|(i, c)| c.map(|c| (*i, c)))
+        .collect();
+    let Some(&(_, first)) = seen.first() else {
+        return;
+    };
+    if let Some(&(i, other)) = seen.iter().find(|(_, c)| kind(*c) != kind(first)) {
+        cx.sink.error(
+            Diagnostic::service(
+                "T-U1",
+                Provenance::Project,
+                format!("Event data store selectors mix event categories of different store kinds: {first}, {other}."),
+                Pointer::root().index(i),
+                list.items[i].span,
+            )
+            .with_hint("an event data store holds CloudTrail events (Management, Data, NetworkActivity), or Insight, ConfigurationItem, Evidence or ActivityAuditLog events alone; use one store per kind"),
+        );
     }
 }
 
@@ -235,21 +363,38 @@ fn category(
         .flat_map(|o| o.values.iter().enumerate())
         .collect();
     let mut category = None;
+    let takes = cx.catalog.categories(cx.target).to_vec();
+    let names: Vec<&str> = takes.iter().map(|c| c.as_str()).collect();
     for (k, v) in &values {
-        match Category::from_api(&v.value) {
+        match Category::from_api(&v.value).filter(|c| takes.contains(c)) {
             Some(c) => category = category.or(Some(c)),
+            None if cx.target == Target::TelemetryRule
+                && Category::from_api(&v.value).is_some() =>
+            {
+                // W1 (project choice): the rule feeds CloudWatch, which
+                // takes management and data events only.
+                cx.sink.error(
+                    Diagnostic::service(
+                        "W1",
+                        Provenance::Project,
+                        "CloudWatch telemetry rules ingest only Management and Data CloudTrail events.",
+                        at.key("Equals").index(*k),
+                        v.span,
+                    )
+                    .with_hint(format!("{} events need a trail or an event data store", v.value)),
+                );
+                return None;
+            }
             None => {
-                let hint = match v.value.as_str() {
-                    "Insight" | "ConfigurationItem" | "Evidence" | "ActivityAuditLog" => {
-                        format!(
-                            "{} is valid for CloudTrail Lake event data stores, not for trails",
-                            v.value
-                        )
-                    }
-                    other => did_you_mean(other, Category::ALL.iter().map(|c| c.as_str()))
+                let hint = match Category::from_api(&v.value) {
+                    Some(c) => format!(
+                        "{c} is valid for CloudTrail Lake event data stores, not for {}",
+                        cx.target.plural()
+                    ),
+                    None => did_you_mean(&v.value, names.iter().copied())
                         .map(|s| format!("did you mean `{s}`?"))
                         .unwrap_or_else(|| {
-                            "trails take Management, Data or NetworkActivity".into()
+                            format!("{} take {}", cx.target.plural(), names.join(", "))
                         }),
                 };
                 cx.sink.error(
@@ -292,9 +437,23 @@ fn field_rules(
     at: &Pointer,
     cx: &mut Cx<'_>,
 ) {
-    let allowed = &cx.catalog.rule(field, category).operators;
+    let target = cx.target;
+    let allowed = &cx.catalog.rule(target, field, category).operators;
     for op in &fs.operators {
-        if !allowed.contains(&op.operator) {
+        if !allowed.contains(&op.operator)
+            && target == Target::TelemetryRule
+            && cx
+                .catalog
+                .rule(Target::EventDataStore, field, category)
+                .operators
+                .contains(&op.operator)
+        {
+            cx.sink.warn(eds_only(
+                format!("{} on {field} in {category} selectors is accepted by event data stores, not confirmed for telemetry rules", op.operator),
+                at.key(op.operator.as_str()),
+                op.key_span,
+            ));
+        } else if !allowed.contains(&op.operator) {
             let list: Vec<&str> = allowed.iter().map(|o| o.as_str()).collect();
             let hint = match (field, category) {
                 (Field::ReadOnly, _) => "readOnly takes only Equals".to_string(),
@@ -337,9 +496,19 @@ fn field_rules(
                 ));
                 continue;
             }
-            if let Some(hint) =
-                value_error(field, category, op.operator, &v.value, resource_type, cx)
-            {
+            let hint = value_error(field, category, op.operator, &v.value, resource_type, cx);
+            let telemetry_source = target == Target::TelemetryRule
+                && field == Field::EventSource
+                && category == Category::Management;
+            if hint.is_some() && telemetry_source && !allowed.contains(&op.operator) {
+                // The operator drew its W2 warning already.
+            } else if hint.is_some() && telemetry_source {
+                cx.sink.warn(eds_only(
+                    format!("eventSource {} in Management selectors is accepted by event data stores, not confirmed for telemetry rules", shorten(&v.value)),
+                    vat.clone(),
+                    v.span,
+                ));
+            } else if let Some(hint) = hint {
                 let (provenance, message) = match field {
                     Field::ErrorCode => (
                         Provenance::Verbatim,
@@ -434,6 +603,12 @@ fn value_error(
                     "not in ctsel's resource type catalogue; if AWS added it recently, pass --extra-resource-types".to_string()
                 })
         }),
+        // An event data store filters management events on any source.
+        Field::EventSource
+            if category == Category::Management && cx.target == Target::EventDataStore =>
+        {
+            None
+        }
         Field::EventSource if category == Category::Management => {
             (!super::basic::EXCLUDABLE_SOURCES.contains(&value)).then(|| {
                 "Management selectors can only exclude kms.amazonaws.com or rdsdata.amazonaws.com".to_string()
@@ -488,6 +663,22 @@ fn value_warnings(
             .with_hint("use StartsWith or EndsWith for partial matches"),
         );
     }
+    if field == Field::EventSource
+        && cx.target == Target::EventDataStore
+        && !value.ends_with(".amazonaws.com")
+        && !matches!(operator, Operator::StartsWith | Operator::NotStartsWith)
+    {
+        // targets.md T-U4 (project choice): accepted, but likely a typo.
+        cx.sink.warn(
+            Diagnostic::warning(
+                "event-source-shape",
+                format!("{} does not look like an event source", shorten(value)),
+                at.clone(),
+                span,
+            )
+            .with_hint("event sources end in .amazonaws.com, e.g. ec2.amazonaws.com"),
+        );
+    }
     if field == Field::SessionCredentialFromConsole && value == "false" {
         cx.sink.warn(
             Diagnostic::warning(
@@ -530,12 +721,28 @@ fn total_values(list: &SelectorList<AdvancedEventSelector>, cx: &mut Cx<'_>) {
                     continue;
                 }
                 let k = MAX_VALUES - counted;
+                let at = fs_at(&Pointer::root().index(i), j)
+                    .key(op.operator.as_str())
+                    .index(k);
+                if cx.target == Target::TelemetryRule {
+                    // W4: no source gives telemetry rules a limit.
+                    cx.sink.warn(
+                        Diagnostic::warning(
+                            "W4",
+                            "more than 500 values over all selectors: trails and event data stores refuse that, and telemetry rules may too",
+                            at,
+                            op.values[k].span,
+                        )
+                        .with_hint("this is value 501; use shorter common prefixes with StartsWith"),
+                    );
+                    return;
+                }
                 cx.sink.error(
                     Diagnostic::service(
                         "A1",
                         Provenance::Verbatim,
                         "There are too many filters applied. The maximum allowed number of filters is 500.",
-                        fs_at(&Pointer::root().index(i), j).key(op.operator.as_str()).index(k),
+                        at,
                         op.values[k].span,
                     )
                     .with_hint("this is value 501 across all selectors (eventCategory and resources.type values count too); use shorter common prefixes with StartsWith"),

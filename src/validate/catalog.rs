@@ -5,13 +5,18 @@
 //! the CLI's `--extra-resource-types`), because a type AWS added last week must
 //! not be rejected by a build from last month.
 
-use crate::model::{Category, Field, Operator};
+use crate::model::{Category, Field, Operator, Target};
 use std::collections::HashSet;
 
 const BASIC_TYPES: &str = include_str!("catalog/basic_resource_types.txt");
 const RESOURCE_TYPES: &str = include_str!("catalog/resource_types.txt");
 const NETWORK_SOURCES: &str = include_str!("catalog/network_event_sources.txt");
-const FIELDS: &str = include_str!("catalog/fields.tsv");
+/// The field matrix of each target, in the order of [`Target::ALL`].
+const FIELDS: [&str; 3] = [
+    include_str!("catalog/fields.trail.tsv"),
+    include_str!("catalog/fields.event-data-store.tsv"),
+    include_str!("catalog/fields.telemetry-rule.tsv"),
+];
 
 /// Lines of a catalog file: trimmed, without blank lines and `#` comments.
 pub fn entries(text: &str) -> impl Iterator<Item = &str> {
@@ -37,7 +42,15 @@ pub struct Catalog {
     resource_set: HashSet<String>,
     network_sources: Vec<String>,
     network_set: HashSet<String>,
-    fields: Vec<(Field, [FieldRule; 3])>,
+    tables: Vec<Table>,
+}
+
+/// One target's field matrix: the categories it takes, and per field one
+/// rule per category.
+#[derive(Clone, Debug)]
+struct Table {
+    categories: Vec<Category>,
+    rows: Vec<(Field, Vec<FieldRule>)>,
 }
 
 impl Default for Catalog {
@@ -55,7 +68,7 @@ impl Catalog {
             resource_set: HashSet::new(),
             network_sources: Vec::new(),
             network_set: HashSet::new(),
-            fields: parse_fields(FIELDS),
+            tables: FIELDS.iter().map(|t| parse_table(t)).collect(),
         };
         c.add_resource_types(entries(RESOURCE_TYPES));
         c.add_network_sources(entries(NETWORK_SOURCES));
@@ -110,46 +123,78 @@ impl Catalog {
         self.network_set.contains(s)
     }
 
-    /// What `category` allows for `field`.
-    pub fn rule(&self, field: Field, category: Category) -> &FieldRule {
+    fn table(&self, target: Target) -> &Table {
+        let i = Target::ALL.iter().position(|t| *t == target).unwrap_or(0);
+        &self.tables[i]
+    }
+
+    /// The categories `target` takes, in table order.
+    pub fn categories(&self, target: Target) -> &[Category] {
+        &self.table(target).categories
+    }
+
+    /// What `category` allows for `field` on `target`; nothing when the
+    /// target does not take the category.
+    pub fn rule(&self, target: Target, field: Field, category: Category) -> &FieldRule {
         static NONE: FieldRule = FieldRule {
             operators: Vec::new(),
             required: false,
         };
-        let col = Category::ALL
-            .iter()
-            .position(|c| *c == category)
-            .unwrap_or(0);
-        self.fields
+        let table = self.table(target);
+        let Some(col) = table.categories.iter().position(|c| *c == category) else {
+            return &NONE;
+        };
+        table
+            .rows
             .iter()
             .find(|(f, _)| *f == field)
             .map_or(&NONE, |(_, rules)| &rules[col])
     }
 
-    /// Fields required in `category`, in table order.
-    pub fn required_fields(&self, category: Category) -> impl Iterator<Item = Field> + '_ {
+    /// Fields other than `eventCategory` required in `category` on
+    /// `target`, in table order.
+    pub fn required_fields(
+        &self,
+        target: Target,
+        category: Category,
+    ) -> impl Iterator<Item = Field> + '_ {
         Field::ALL
             .into_iter()
-            .filter(move |f| *f != Field::EventCategory && self.rule(*f, category).required)
+            .filter(move |f| *f != Field::EventCategory && self.rule(target, *f, category).required)
     }
 }
 
-fn parse_fields(text: &str) -> Vec<(Field, [FieldRule; 3])> {
-    let mut out = Vec::new();
-    for line in entries(text) {
+/// Reads a field matrix: a header row naming the categories, then one row
+/// per field. Rows naming an unknown field or category are skipped, so a
+/// table from a newer ctsel still loads.
+fn parse_table(text: &str) -> Table {
+    let mut lines = entries(text);
+    let categories: Vec<Option<Category>> = lines
+        .next()
+        .map(|h| {
+            h.split('\t')
+                .skip(1)
+                .map(|c| Category::from_api(c.trim()))
+                .collect()
+        })
+        .unwrap_or_default();
+    let mut rows = Vec::new();
+    for line in lines {
         let mut cols = line.split('\t');
         let Some(field) = cols.next().and_then(Field::from_api) else {
             continue;
         };
-        let mut rules: [FieldRule; 3] = Default::default();
-        for rule in &mut rules {
+        let mut rules = Vec::new();
+        for known in &categories {
             let cell = cols.next().unwrap_or("-").trim();
+            if known.is_none() {
+                continue;
+            }
             let (cell, required) = match cell.strip_suffix('!') {
                 Some(c) => (c, true),
                 None => (cell, false),
             };
-            rule.required = required;
-            rule.operators = match cell {
+            let operators = match cell {
                 "-" => Vec::new(),
                 "*" => Operator::ALL.to_vec(),
                 list => list
@@ -157,10 +202,17 @@ fn parse_fields(text: &str) -> Vec<(Field, [FieldRule; 3])> {
                     .filter_map(|o| Operator::from_api(o.trim()))
                     .collect(),
             };
+            rules.push(FieldRule {
+                operators,
+                required,
+            });
         }
-        out.push((field, rules));
+        rows.push((field, rules));
     }
-    out
+    Table {
+        categories: categories.into_iter().flatten().collect(),
+        rows,
+    }
 }
 
 #[cfg(test)]
@@ -181,29 +233,84 @@ mod tests {
     fn field_matrix_reads_as_the_spec_table() {
         let c = Catalog::builtin();
         assert_eq!(
-            c.rule(Field::EventSource, Category::Management).operators,
+            c.rule(Target::Trail, Field::EventSource, Category::Management)
+                .operators,
             [Operator::NotEquals]
         );
         assert_eq!(
-            c.rule(Field::EventSource, Category::Data).operators.len(),
+            c.rule(Target::Trail, Field::EventSource, Category::Data)
+                .operators
+                .len(),
             6
         );
         assert!(
-            c.rule(Field::EventSource, Category::NetworkActivity)
+            c.rule(Target::Trail, Field::EventSource, Category::NetworkActivity)
                 .required
         );
         assert!(c
-            .rule(Field::EventName, Category::Management)
+            .rule(Target::Trail, Field::EventName, Category::Management)
             .operators
             .is_empty());
         assert_eq!(
-            c.required_fields(Category::Data).collect::<Vec<_>>(),
+            c.required_fields(Target::Trail, Category::Data)
+                .collect::<Vec<_>>(),
             [Field::ResourcesType]
         );
         assert_eq!(
-            c.rule(Field::SessionCredentialFromConsole, Category::Data)
-                .operators,
+            c.rule(
+                Target::Trail,
+                Field::SessionCredentialFromConsole,
+                Category::Data
+            )
+            .operators,
             [Operator::Equals, Operator::NotEquals]
+        );
+    }
+
+    #[test]
+    fn each_target_has_its_own_matrix() {
+        let c = Catalog::builtin();
+        assert_eq!(c.categories(Target::Trail).len(), 3);
+        assert_eq!(c.categories(Target::EventDataStore).len(), 7);
+        assert_eq!(
+            c.categories(Target::TelemetryRule),
+            [Category::Management, Category::Data]
+        );
+        // Event data stores filter management events on more fields.
+        assert_eq!(
+            c.rule(
+                Target::EventDataStore,
+                Field::EventSource,
+                Category::Management
+            )
+            .operators
+            .len(),
+            6
+        );
+        assert!(c
+            .rule(
+                Target::EventDataStore,
+                Field::UserIdentityArn,
+                Category::NetworkActivity
+            )
+            .operators
+            .is_empty());
+        assert!(c
+            .rule(Target::EventDataStore, Field::ReadOnly, Category::Insight)
+            .operators
+            .is_empty());
+        assert!(c
+            .rule(Target::Trail, Field::EventCategory, Category::Insight)
+            .operators
+            .is_empty());
+        assert_eq!(
+            c.rule(
+                Target::TelemetryRule,
+                Field::EventSource,
+                Category::Management
+            )
+            .operators,
+            [Operator::NotEquals]
         );
     }
 

@@ -11,12 +11,20 @@ mod advanced;
 pub(crate) mod arn;
 mod basic;
 pub(crate) mod catalog;
+mod store;
 
 pub use arn::is_partition;
 pub use catalog::{entries as catalog_entries, Catalog};
+pub use store::{INVALID_PARAMETER, INVALID_PARAMETER_COMBINATION};
+
+/// The exception telemetry rules answer with (its texts are unknown).
+pub const VALIDATION_EXCEPTION: &str = "ValidationException";
 
 use crate::diagnostic::{Diagnostic, Provenance, Severity, INVALID_TRAIL_NAME};
-use crate::model::{Document, DocumentShape, SelectorKind, SelectorSet};
+use crate::model::{
+    AdvancedSelector, Category, Document, DocumentShape, Field, FieldCondition, Operator,
+    SelectorKind, SelectorSet, Target,
+};
 use crate::source::{Pointer, Span};
 
 /// How to validate.
@@ -33,6 +41,12 @@ pub struct ValidateOptions {
     /// Most errors kept (the rest are only counted), so that a hostile
     /// document with a million bad values produces a bounded report.
     pub max_errors: usize,
+    /// More than five selectors on an event data store is an error, not a
+    /// warning (`targets.md` T-U6).
+    pub strict_store_selector_count: bool,
+    /// Creating an event data store draws the note that CloudTrail Lake is
+    /// closed to new customers.
+    pub lake_notice: bool,
 }
 
 impl Default for ValidateOptions {
@@ -42,6 +56,8 @@ impl Default for ValidateOptions {
             partition: None,
             report_all: false,
             max_errors: 1000,
+            strict_store_selector_count: false,
+            lake_notice: true,
         }
     }
 }
@@ -173,9 +189,17 @@ pub fn check(doc: &Document, options: &ValidateOptions) -> (Report, Option<Selec
         catalog: &options.catalog,
         partition: partition.as_deref(),
         sink,
+        target: doc.target,
+        categories: Vec::new(),
+        strict_store_selector_count: options.strict_store_selector_count,
+        lake_notice: options.lake_notice,
     };
-    let selectors = common_rules(doc, &mut cx);
-    let report = cx.sink.into_report(kind);
+    let selectors = match doc.target {
+        Target::Trail => common_rules(doc, &mut cx),
+        Target::EventDataStore | Target::TelemetryRule => other_target(doc, &mut cx),
+    };
+    let mut report = cx.sink.into_report(kind);
+    retarget(&mut report, doc.target);
     let selectors = if report.is_valid() { selectors } else { None };
     (report, selectors)
 }
@@ -237,6 +261,89 @@ pub(crate) struct Cx<'a> {
     pub catalog: &'a Catalog,
     pub partition: Option<&'a str>,
     pub sink: Sink,
+    pub target: Target,
+    /// Each advanced selector's category, once checked (`None`: invalid).
+    pub categories: Vec<(usize, Option<Category>)>,
+    pub strict_store_selector_count: bool,
+    pub lake_notice: bool,
+}
+
+/// Event data stores and telemetry rules take advanced selectors only; a
+/// store given none logs all management events (`targets.md` §T1.1).
+fn other_target(doc: &Document, cx: &mut Cx<'_>) -> Option<SelectorSet> {
+    if let Some(b) = &doc.basic {
+        let message = match cx.target {
+            Target::EventDataStore => "Event data stores accept only AdvancedEventSelectors.",
+            _ => "CloudWatch telemetry rules accept only AdvancedEventSelectors.",
+        };
+        cx.sink.error(
+            Diagnostic::service(
+                "L5",
+                Provenance::Project,
+                message,
+                Pointer::root(),
+                b.key_span.unwrap_or(b.span),
+            )
+            .with_hint("basic EventSelectors exist only for trails; `ctsel convert` writes the advanced equivalent"),
+        );
+        return None;
+    }
+    let set = match &doc.advanced {
+        Some(list) => advanced::check(list, cx).map(SelectorSet::Advanced),
+        None if cx.target == Target::EventDataStore => {
+            Some(SelectorSet::Advanced(vec![default_store_selector()]))
+        }
+        None => {
+            cx.sink.warn(Diagnostic::warning(
+                "no-cloudtrail-parameters",
+                "the rule has no CloudtrailParameters.AdvancedEventSelectors: no CloudTrail selectors to check",
+                Pointer::root(),
+                Span::new(0, 1),
+            ));
+            None
+        }
+    };
+    if cx.target == Target::EventDataStore {
+        store::check(doc, cx);
+    }
+    set.filter(|_| !cx.sink.has_errors())
+}
+
+/// What an event data store created without selectors logs: the selector
+/// AWS shows for it, `Default management events` (`targets.md` §T1.1).
+pub fn default_store_selector() -> AdvancedSelector {
+    AdvancedSelector {
+        name: Some("Default management events".into()),
+        field_selectors: vec![FieldCondition {
+            field: Field::EventCategory,
+            operators: vec![(Operator::Equals, vec![Category::Management.as_str().into()])],
+        }],
+    }
+}
+
+/// The trail's texts are the only recorded ones: on an event data store
+/// they are assumed (`targets.md` T-U3) and flagged derived; a telemetry
+/// rule answers with `ValidationException`, whose texts are unknown.
+fn retarget(report: &mut Report, target: Target) {
+    if target == Target::Trail {
+        return;
+    }
+    for d in &mut report.errors {
+        if d.layer != crate::diagnostic::Layer::Service {
+            continue;
+        }
+        let from_trail = d.provenance == Provenance::Verbatim
+            && d.exception == crate::diagnostic::INVALID_EVENT_SELECTORS;
+        if from_trail {
+            d.provenance = Provenance::Derived;
+        }
+        if target == Target::TelemetryRule {
+            d.exception = VALIDATION_EXCEPTION;
+            if d.provenance == Provenance::Derived {
+                d.provenance = Provenance::Project;
+            }
+        }
+    }
 }
 
 /// B1 and B2, then the kind's own rules.
