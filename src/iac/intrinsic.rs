@@ -203,6 +203,9 @@ impl<'t> Resolver<'t> {
                 ),
             },
             Value::String(_) if STRING_LISTS.contains(&key) => {
+                // The note is on the scalar itself, not on an intrinsic
+                // met before it.
+                self.current = node.span;
                 self.note(
                     "scalar-list",
                     format!("{at}: Scalar where a list is expected; CloudFormation schema requires an array."),

@@ -528,6 +528,12 @@ fn pointer_at(root: &Node, span: Span) -> Pointer {
     'down: loop {
         match &node.value {
             Value::Object(ms) => {
+                // A YAML short tag's object spans no more than its
+                // argument: a finding on the whole stays on the object, as
+                // it does in the JSON form.
+                if node.span == span && ms.iter().all(|m| m.value.span == span) {
+                    return at;
+                }
                 for m in ms.iter().rev() {
                     if inside(m.value.span, span) || m.key_span == span {
                         at = at.key(&m.key);

@@ -1,0 +1,100 @@
+//! The infrastructure-as-code fixtures in `selectors/`: every resource's
+//! first error (exception, message, line and column in the original file,
+//! pointer) is a snapshot; invalid fixtures have one, valid ones none; and
+//! twins (a YAML template and its JSON form) give the same findings.
+
+use ctsel::{read_selector_file, ParseOptions, ValidateOptions};
+use std::path::{Path, PathBuf};
+
+fn fixtures(dir: &str, ext: &str) -> Vec<PathBuf> {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join(dir);
+    let mut v: Vec<PathBuf> = std::fs::read_dir(&root)
+        .expect("fixture dir")
+        .filter_map(|e| e.ok())
+        .map(|e| e.path())
+        .filter(|p| p.extension().is_some_and(|x| x == ext))
+        .collect();
+    v.sort();
+    v
+}
+
+/// One line per resource: its id, type, verdict, first error with its
+/// place, and the rules of its warnings. `places` keeps line:column.
+pub fn summary(path: &Path, places: bool) -> String {
+    let bytes = std::fs::read(path).unwrap();
+    let name = path.file_name().unwrap().to_string_lossy().into_owned();
+    let file = read_selector_file(&name, &bytes, &ParseOptions::default())
+        .unwrap_or_else(|e| panic!("{name}: {e}"));
+    let mut out = String::new();
+    for n in &file.notes {
+        out.push_str(&format!("file note: {}\n", n.message));
+    }
+    for r in &file.resources {
+        let (report, _) = r.check(&ValidateOptions::default());
+        let id = r.name.as_deref().unwrap_or("-");
+        let ty = r.resource_type.as_deref().unwrap_or("-");
+        out.push_str(&format!("{id} ({ty}, {}): ", r.document.target));
+        match report.errors.first() {
+            None => out.push_str("valid"),
+            Some(e) => {
+                let at = if places {
+                    let lc = e.location(&r.document.source);
+                    format!(" at {}:{}", lc.line, lc.column)
+                } else {
+                    String::new()
+                };
+                out.push_str(&format!(
+                    "{}: {}{at} {}",
+                    e.exception,
+                    e.message,
+                    e.pointer.as_str()
+                ));
+            }
+        }
+        let mut rules: Vec<&str> = report.warnings.iter().map(|w| w.rule).collect();
+        rules.dedup();
+        if !rules.is_empty() {
+            out.push_str(&format!("; warnings {}", rules.join(",")));
+        }
+        out.push('\n');
+    }
+    out
+}
+
+fn check_verdicts(path: &Path, text: &str) {
+    let stem = path.file_stem().unwrap().to_string_lossy();
+    let any_error = text
+        .lines()
+        .any(|l| !l.ends_with("valid") && !l.contains("): valid;"));
+    if stem.starts_with("invalid-") {
+        assert!(any_error, "{stem} has no error:\n{text}");
+    } else {
+        assert!(!any_error, "{stem} has an error:\n{text}");
+    }
+}
+
+#[test]
+fn cloudformation_fixtures_first_errors() {
+    let files = fixtures("selectors/cloudformation", "yaml");
+    assert!(files.len() >= 10, "{} fixtures", files.len());
+    for f in files {
+        let text = summary(&f, true);
+        check_verdicts(&f, &text);
+        let stem = f.file_stem().unwrap().to_string_lossy().into_owned();
+        insta::assert_snapshot!(format!("cloudformation__{stem}"), text);
+    }
+}
+
+#[test]
+fn cloudformation_yaml_and_json_twins_agree() {
+    for yaml in fixtures("selectors/cloudformation", "yaml") {
+        let json = yaml.with_extension("json");
+        assert!(json.exists(), "{} has no JSON twin", yaml.display());
+        assert_eq!(
+            summary(&yaml, false),
+            summary(&json, false),
+            "{}",
+            yaml.display()
+        );
+    }
+}
