@@ -36,7 +36,9 @@ pub use eval::{Run, Selectors, Verdict};
 pub use explain::{
     explain, ConditionExplanation, Explanation, PartExplanation, SelectorExplanation,
 };
-pub use iac::{read_selector_file, FileFormat, Resource, SelectorFile, UNSUPPORTED_INPUT};
+pub use iac::{
+    read_selector_file, read_selector_path, FileFormat, Resource, SelectorFile, UNSUPPORTED_INPUT,
+};
 pub use input::{filter, Counts, Event, Flow, Options as FilterOptions, Source};
 pub use lint::{lint, Finding, LintOptions, RULES};
 pub use model::{

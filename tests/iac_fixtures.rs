@@ -3,7 +3,7 @@
 //! pointer) is a snapshot; invalid fixtures have one, valid ones none; and
 //! twins (a YAML template and its JSON form) give the same findings.
 
-use ctsel::{read_selector_file, ParseOptions, ValidateOptions};
+use ctsel::{read_selector_file, read_selector_path, ParseOptions, SelectorFile, ValidateOptions};
 use std::path::{Path, PathBuf};
 
 fn fixtures(dir: &str, ext: &str) -> Vec<PathBuf> {
@@ -18,13 +18,26 @@ fn fixtures(dir: &str, ext: &str) -> Vec<PathBuf> {
     v
 }
 
+fn read(path: &Path) -> SelectorFile {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let name = path
+        .strip_prefix(root)
+        .unwrap_or(path)
+        .display()
+        .to_string();
+    if path.is_dir() {
+        return read_selector_path(path, &ParseOptions::default())
+            .unwrap_or_else(|e| panic!("{name}: {e}"));
+    }
+    let bytes = std::fs::read(path).unwrap();
+    read_selector_file(&name, &bytes, &ParseOptions::default())
+        .unwrap_or_else(|e| panic!("{name}: {e}"))
+}
+
 /// One line per resource: its id, type, verdict, first error with its
 /// place, and the rules of its warnings. `places` keeps line:column.
 pub fn summary(path: &Path, places: bool) -> String {
-    let bytes = std::fs::read(path).unwrap();
-    let name = path.file_name().unwrap().to_string_lossy().into_owned();
-    let file = read_selector_file(&name, &bytes, &ParseOptions::default())
-        .unwrap_or_else(|e| panic!("{name}: {e}"));
+    let file = read(path);
     let mut out = String::new();
     for n in &file.notes {
         out.push_str(&format!("file note: {}\n", n.message));
@@ -43,12 +56,12 @@ pub fn summary(path: &Path, places: bool) -> String {
                 } else {
                     String::new()
                 };
-                out.push_str(&format!(
-                    "{}: {}{at} {}",
-                    e.exception,
-                    e.message,
-                    e.pointer.as_str()
-                ));
+                // A Terraform finding is named as Terraform names it; the
+                // pointer is into the plan or the synthesized request.
+                let place = r
+                    .terraform_path(e)
+                    .unwrap_or_else(|| e.pointer.as_str().to_string());
+                out.push_str(&format!("{}: {}{at} {place}", e.exception, e.message));
             }
         }
         let mut rules: Vec<&str> = report.warnings.iter().map(|w| w.rule).collect();
@@ -97,4 +110,77 @@ fn cloudformation_yaml_and_json_twins_agree() {
             yaml.display()
         );
     }
+}
+
+fn terraform_dirs() -> Vec<PathBuf> {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("selectors/terraform");
+    let mut v: Vec<PathBuf> = std::fs::read_dir(&root)
+        .unwrap()
+        .filter_map(|e| e.ok())
+        .map(|e| e.path())
+        .filter(|p| p.join("main.tf").exists())
+        .collect();
+    v.sort();
+    v
+}
+
+#[test]
+fn terraform_fixtures_first_errors() {
+    let dirs = terraform_dirs();
+    assert!(dirs.len() >= 10, "{} fixtures", dirs.len());
+    let mut plans = 0;
+    for d in dirs {
+        let stem = d.file_name().unwrap().to_string_lossy().into_owned();
+        let text = summary(&d, true);
+        check_verdicts(&d, &text);
+        insta::assert_snapshot!(format!("terraform__{stem}"), text);
+        let plan = d.join("plan.json");
+        if plan.exists() {
+            plans += 1;
+            let text = summary(&plan, true);
+            check_verdicts(&d, &text);
+            insta::assert_snapshot!(format!("terraform_plan__{stem}"), text);
+        } else {
+            // Only a fixture the provider cannot plan goes without a plan.
+            assert!(d.join("NO-PLAN").exists(), "{stem}: no plan.json");
+        }
+    }
+    assert!(plans >= 10, "{plans} plans");
+}
+
+/// A resource's verdict and first error, named by address and Terraform
+/// path: what a plan and its sources must agree on (the notes differ:
+/// sources know variables' defaults, a plan knows what apply decides).
+fn findings(path: &Path) -> Vec<String> {
+    let file = read(path);
+    file.resources
+        .iter()
+        .map(|r| {
+            let (report, _) = r.check(&ValidateOptions::default());
+            let id = r.name.clone().unwrap_or_default();
+            match report.errors.first() {
+                None => format!("{id}: valid"),
+                Some(e) => format!(
+                    "{id}: {}: {} @ {}",
+                    e.exception,
+                    e.message,
+                    r.terraform_path(e).unwrap_or_default()
+                ),
+            }
+        })
+        .collect()
+}
+
+#[test]
+fn terraform_plans_and_their_sources_agree() {
+    let mut compared = 0;
+    for d in terraform_dirs() {
+        let plan = d.join("plan.json");
+        if !plan.exists() {
+            continue;
+        }
+        compared += 1;
+        assert_eq!(findings(&d), findings(&plan), "{}", d.display());
+    }
+    assert!(compared >= 10);
 }

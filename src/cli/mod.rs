@@ -97,15 +97,24 @@ pub enum InputFormat {
     Request,
     /// A GetEventSelectors response.
     Response,
-    /// A CloudFormation template (JSON), or CDK's synthesized one: every
-    /// trail in it is checked as its own target, named by logical id.
+    /// A CloudFormation template (JSON or YAML), or CDK's synthesized one:
+    /// every resource with selectors is checked as its own target, named by
+    /// logical id.
     Cloudformation,
+    /// A Terraform plan or state (`terraform show -json`): every
+    /// resource created or updated, named by address.
+    TerraformPlan,
+    /// Terraform sources: a `.tf` file or a directory of them.
+    Terraform,
 }
 
 impl InputFormat {
     pub fn shape(self) -> Option<ctsel::DocumentShape> {
         match self {
-            InputFormat::Auto | InputFormat::Cloudformation => None,
+            InputFormat::Auto
+            | InputFormat::Cloudformation
+            | InputFormat::TerraformPlan
+            | InputFormat::Terraform => None,
             InputFormat::Cli => Some(ctsel::DocumentShape::CliList),
             InputFormat::Request => Some(ctsel::DocumentShape::Request),
             InputFormat::Response => Some(ctsel::DocumentShape::GetResponse),
@@ -116,6 +125,8 @@ impl InputFormat {
         match self {
             InputFormat::Auto => None,
             InputFormat::Cloudformation => Some(ctsel::FileFormat::CloudFormation),
+            InputFormat::TerraformPlan => Some(ctsel::FileFormat::TerraformPlan),
+            InputFormat::Terraform => Some(ctsel::FileFormat::Terraform),
             _ => Some(ctsel::FileFormat::Api),
         }
     }

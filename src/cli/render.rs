@@ -21,6 +21,9 @@ pub struct JsonDiagnostic {
     /// Extra (not in the contract): the spec rule and the message's provenance.
     pub rule: String,
     pub provenance: &'static str,
+    /// Extra: a Terraform finding's address and attribute path.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub path: Option<String>,
 }
 
 impl JsonDiagnostic {
@@ -36,6 +39,7 @@ impl JsonDiagnostic {
             hint: d.hint.clone(),
             rule: d.rule.to_string(),
             provenance: d.provenance.as_str(),
+            path: None,
         }
     }
 
@@ -51,14 +55,25 @@ impl JsonDiagnostic {
             hint: None,
             rule: "io".into(),
             provenance: "project",
+            path: None,
         }
     }
 }
 
 /// Renders diagnostics with the offending source line and a caret.
 pub fn human(diags: &[Diagnostic], source: &SourceText) -> String {
+    human_placed(diags, source, &|_| None)
+}
+
+/// As [`human`], with a note naming each finding's place in the user's
+/// own terms where `place` knows it (a Terraform address and path).
+pub fn human_placed(
+    diags: &[Diagnostic],
+    source: &SourceText,
+    place: &dyn Fn(&Diagnostic) -> Option<String>,
+) -> String {
     let mut out = String::new();
-    each_human(diags, source, &mut |s| out.push_str(s));
+    each_human(diags, source, place, &mut |s| out.push_str(s));
     out
 }
 
@@ -67,7 +82,7 @@ pub fn human(diags: &[Diagnostic], source: &SourceText) -> String {
 pub fn human_to_stderr(diags: &[Diagnostic], source: &SourceText) {
     use std::io::Write;
     let mut err = std::io::stderr().lock();
-    each_human(diags, source, &mut |s| {
+    each_human(diags, source, &|_| None, &mut |s| {
         let _ = err.write_all(s.as_bytes());
     });
 }
@@ -75,7 +90,7 @@ pub fn human_to_stderr(diags: &[Diagnostic], source: &SourceText) {
 /// Writes diagnostics to standard output one at a time (lint's report).
 pub fn human_to_stdout(diags: &[Diagnostic], source: &SourceText) {
     let mut o = super::Output::stdout();
-    each_human(diags, source, &mut |s| o.write(s.as_bytes()));
+    each_human(diags, source, &|_| None, &mut |s| o.write(s.as_bytes()));
     o.flush();
 }
 
@@ -226,7 +241,12 @@ fn cut_message(m: &str) -> std::borrow::Cow<'_, str> {
     format!("{}… ({left} more characters)", &m[..end]).into()
 }
 
-fn each_human(diags: &[Diagnostic], source: &SourceText, out: &mut dyn FnMut(&str)) {
+fn each_human(
+    diags: &[Diagnostic],
+    source: &SourceText,
+    place: &dyn Fn(&Diagnostic) -> Option<String>,
+    out: &mut dyn FnMut(&str),
+) {
     let whole = Whole(source);
     let config = Config::default();
     for d in diags {
@@ -248,6 +268,9 @@ fn each_human(diags: &[Diagnostic], source: &SourceText, out: &mut dyn FnMut(&st
                 format!("at {}", d.pointer)
             });
         let mut notes = Vec::new();
+        if let Some(p) = place(d) {
+            notes.push(format!("in {p}"));
+        }
         if let Some(h) = &d.hint {
             notes.push(format!("hint: {h}"));
         }

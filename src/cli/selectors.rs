@@ -29,6 +29,10 @@ pub struct CatalogArgs {
     /// (repeatable); also AWS::Partition, AWS::Region, AWS::AccountId.
     #[arg(long, value_name = "NAME=VALUE", value_parser = name_value)]
     pub param: Vec<(String, String)>,
+    /// A Terraform root-module variable's value, used before its default
+    /// (repeatable).
+    #[arg(long, value_name = "NAME=VALUE", value_parser = name_value)]
+    pub var: Vec<(String, String)>,
     /// The resource whose selectors to use, by logical id, when a template
     /// holds several trails (commands that decide records need one).
     #[arg(long, value_name = "ID")]
@@ -67,6 +71,7 @@ impl CatalogArgs {
             params: self.param.clone(),
             partition: self.partition.clone(),
             target: self.target.map(Into::into),
+            vars: self.var.clone(),
             ..ParseOptions::default()
         }
     }
@@ -204,6 +209,36 @@ impl SelectorArgs {
     }
 }
 
+/// Reads a selector file, or a directory of Terraform sources. The outer
+/// error is the input's (unreadable, too large); the inner one says the
+/// text is not in any format ctsel reads.
+pub fn read_selectors(
+    input: &Input,
+    options: &ParseOptions,
+) -> Result<Result<SelectorFile, ctsel::ParseError>, String> {
+    if let Input::Path(p) = input {
+        if p.is_dir() {
+            // A directory is Terraform sources, or a mistake of the
+            // command line (exit 2), not a document with errors.
+            let has_tf = std::fs::read_dir(p)
+                .map_err(|e| format!("{}: {e}", input.display()))?
+                .filter_map(|e| e.ok())
+                .any(|e| e.path().extension().is_some_and(|x| x == "tf"));
+            if !has_tf {
+                return Err(format!(
+                    "{}: a directory, and without .tf files; give a selector file",
+                    input.display()
+                ));
+            }
+            return Ok(ctsel::read_selector_path(p, options));
+        }
+    }
+    // One byte past the limit is read, so that the reader reports the
+    // limit in its own words.
+    let bytes = input.read_limited(options.max_bytes)?;
+    Ok(read_selector_file(&input.display(), &bytes, options))
+}
+
 /// Reads, validates and compiles a selector file.
 pub fn load(
     named: &Named<'_>,
@@ -214,23 +249,18 @@ pub fn load(
     let input = Input::parse(named.file);
     let parse_options = catalog.parse_options();
     let options = catalog.validate_options(true)?;
-    let bytes = input.read_limited(parse_options.max_bytes).map_err(|e| {
-        eprintln!("ctsel: {flag} {e}");
-        2u8
-    })?;
-    if bytes.len() > parse_options.max_bytes {
-        eprintln!(
-            "ctsel: {flag} {}: larger than the {}-byte limit for a selector document",
-            input.display(),
-            parse_options.max_bytes
-        );
-        return Err(2);
-    }
-    let file = read_selector_file(&input.display(), &bytes, &parse_options).map_err(|e| {
-        render::human_to_stderr(std::slice::from_ref(e.diagnostic()), e.source_text());
-        eprintln!("ctsel: {flag} {}: not a JSON document", input.display());
-        2u8
-    })?;
+    let file = match read_selectors(&input, &parse_options) {
+        Err(e) => {
+            eprintln!("ctsel: {flag} {e}");
+            return Err(2);
+        }
+        Ok(Err(e)) => {
+            render::human_to_stderr(std::slice::from_ref(e.diagnostic()), e.source_text());
+            eprintln!("ctsel: {flag} {}: not a selector document", input.display());
+            return Err(2);
+        }
+        Ok(Ok(file)) => file,
+    };
     let target = choose(flag, &input.display(), file, catalog.resource.as_deref())?;
     let doc = &target.document;
     let (report, set) = target.check(&options);

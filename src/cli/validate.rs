@@ -5,7 +5,7 @@ use super::render::{self, JsonDiagnostic};
 use super::selectors::CatalogArgs;
 use super::{out, Format};
 use ctsel::DocumentShape;
-use ctsel::{read_selector_file, ParseOptions, Resource, ValidateOptions};
+use ctsel::{ParseOptions, Resource, ValidateOptions};
 use serde::Serialize;
 
 #[derive(clap::Args)]
@@ -66,8 +66,8 @@ pub fn run(args: Args) -> u8 {
 fn one(arg: &str, parse_options: &ParseOptions, options: &ValidateOptions, format: Format) -> u8 {
     let input = Input::parse(arg);
     let name = input.display();
-    let bytes = match input.read_limited(parse_options.max_bytes) {
-        Ok(b) => b,
+    let read = match super::selectors::read_selectors(&input, parse_options) {
+        Ok(r) => r,
         Err(e) => {
             eprintln!("ctsel: {e}");
             if format == Format::Json {
@@ -88,7 +88,7 @@ fn one(arg: &str, parse_options: &ParseOptions, options: &ValidateOptions, forma
             return 2;
         }
     };
-    let file = match read_selector_file(&name, &bytes, parse_options) {
+    let file = match read {
         Ok(file) => file,
         Err(e) => {
             match format {
@@ -108,7 +108,7 @@ fn one(arg: &str, parse_options: &ParseOptions, options: &ValidateOptions, forma
                 Format::Human => {
                     let mut s =
                         render::human(std::slice::from_ref(e.diagnostic()), e.source_text());
-                    s.push_str(&format!("{name}: invalid: not a JSON document\n\n"));
+                    s.push_str(&format!("{name}: invalid: not a selector document\n\n"));
                     out(&s);
                 }
             }
@@ -175,6 +175,11 @@ fn one_target(
     let doc = &target.document;
     let (report, _) = target.check(options);
     let kind = report.kind.map(|k| k.as_str());
+    let placed = |d: &ctsel::Diagnostic| JsonDiagnostic {
+        path: target.terraform_path(d),
+        ..JsonDiagnostic::new(d, &doc.source)
+    };
+    let place = |d: &ctsel::Diagnostic| target.terraform_path(d);
     // An API document is named by its file; a resource by file and logical id.
     let label = match &target.name {
         Some(id) => format!("{name}: {id}"),
@@ -185,16 +190,8 @@ fn one_target(
             file: name.to_string(),
             valid: report.is_valid(),
             kind,
-            errors: report
-                .errors
-                .iter()
-                .map(|d| JsonDiagnostic::new(d, &doc.source))
-                .collect(),
-            warnings: report
-                .warnings
-                .iter()
-                .map(|d| JsonDiagnostic::new(d, &doc.source))
-                .collect(),
+            errors: report.errors.iter().map(&placed).collect(),
+            warnings: report.warnings.iter().map(&placed).collect(),
             shape: target.name.is_none().then(|| shape_name(doc.shape)),
             suppressed: report.suppressed,
             format: fmt,
@@ -203,8 +200,8 @@ fn one_target(
             target: Some(doc.target.as_str()),
         }),
         Format::Human => {
-            let mut s = render::human(&report.errors, &doc.source);
-            s.push_str(&render::human(&report.warnings, &doc.source));
+            let mut s = render::human_placed(&report.errors, &doc.source, &place);
+            s.push_str(&render::human_placed(&report.warnings, &doc.source, &place));
             // A trail is the default; another target is named unless the
             // resource type already says it.
             let place = match (&target.resource_type, doc.target) {

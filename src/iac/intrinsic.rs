@@ -42,6 +42,19 @@ const STRING_LISTS: [&str; 8] = [
     "NotEndsWith",
 ];
 
+/// The ARN a resource of type `ty` named `name` gets, for the types whose
+/// ARN shape is known; the Region and account are placeholders that pass
+/// AWS's checks, since they are known only after deploy.
+pub(crate) fn resource_arn(ty: &str, name: &str, partition: &str) -> Option<String> {
+    let p = partition;
+    Some(match ty {
+        "AWS::S3::Bucket" => format!("arn:{p}:s3:::{name}"),
+        "AWS::Lambda::Function" => format!("arn:{p}:lambda:us-east-1:123456789012:function:{name}"),
+        "AWS::DynamoDB::Table" => format!("arn:{p}:dynamodb:us-east-1:123456789012:table/{name}"),
+        _ => return None,
+    })
+}
+
 /// The text that stands for a value unknown until deploy.
 pub(crate) const UNKNOWN: &str = "<unknown until deploy>";
 
@@ -105,7 +118,7 @@ fn text(s: String, span: Span) -> Node {
 }
 
 /// A bucket name AWS accepts, made from a logical id.
-fn bucket_name(id: &str) -> String {
+pub(crate) fn bucket_name(id: &str) -> String {
     let mut s: String = id
         .chars()
         .filter(|c| c.is_ascii_alphanumeric())
@@ -430,20 +443,14 @@ impl<'t> Resolver<'t> {
                 .and_then(string)
                 .map(str::to_string)
         };
-        let p = self.cx.partition.to_string();
-        let arn = match (ty, attr) {
-            ("AWS::S3::Bucket", "Arn") => {
-                let name = prop("BucketName").unwrap_or_else(|| bucket_name(id));
-                format!("arn:{p}:s3:::{name}")
-            }
-            ("AWS::Lambda::Function", "Arn") => {
-                let name = prop("FunctionName").unwrap_or_else(|| id.to_string());
-                format!("arn:{p}:lambda:us-east-1:123456789012:function:{name}")
-            }
-            ("AWS::DynamoDB::Table", "Arn") => {
-                let name = prop("TableName").unwrap_or_else(|| id.to_string());
-                format!("arn:{p}:dynamodb:us-east-1:123456789012:table/{name}")
-            }
+        let name = match ty {
+            "AWS::S3::Bucket" => prop("BucketName").unwrap_or_else(|| bucket_name(id)),
+            "AWS::Lambda::Function" => prop("FunctionName").unwrap_or_else(|| id.to_string()),
+            "AWS::DynamoDB::Table" => prop("TableName").unwrap_or_else(|| id.to_string()),
+            _ => id.to_string(),
+        };
+        let arn = match (attr, resource_arn(ty, &name, self.cx.partition)) {
+            ("Arn", Some(arn)) => arn,
             _ => return Res::Unknown(format!("{id}.{attr} of a {ty} resource")),
         };
         self.note(

@@ -11,7 +11,9 @@
 //! every diagnostic keeps its line and column in the user's file; its JSON
 //! pointer is recomputed from the template's root.
 
+mod hcl;
 mod intrinsic;
+mod terraform;
 
 use crate::diagnostic::{Diagnostic, Layer, Provenance, Severity};
 use crate::model::{Document, DocumentShape, SelectorSet, Target};
@@ -33,17 +35,21 @@ pub enum FileFormat {
     Api,
     /// A CloudFormation template in JSON, including CDK's synthesized ones.
     CloudFormation,
-    /// A Terraform plan (`terraform show -json`); recognised, not read yet.
+    /// A Terraform plan (`terraform show -json`), or state.
     TerraformPlan,
+    /// Terraform sources: a `.tf` file, or a directory of them.
+    Terraform,
 }
 
 impl FileFormat {
-    /// The name used in output: `api`, `cloudformation`, `terraform-plan`.
+    /// The name used in output: `api`, `cloudformation`, `terraform-plan`,
+    /// `terraform`.
     pub fn as_str(self) -> &'static str {
         match self {
             FileFormat::Api => "api",
             FileFormat::CloudFormation => "cloudformation",
             FileFormat::TerraformPlan => "terraform-plan",
+            FileFormat::Terraform => "terraform",
         }
     }
 }
@@ -102,6 +108,9 @@ pub struct Resource {
     /// The file's tree, for pointers from its root; `None` for an API
     /// document, whose pointers are already relative to its list.
     root: Option<Arc<Node>>,
+    /// A Terraform resource's attribute values, for Terraform's names of
+    /// the places findings are at.
+    values: Option<Arc<Node>>,
 }
 
 /// A selector file read: its format and its targets.
@@ -186,6 +195,11 @@ pub fn read_selector_file(
     bytes: &[u8],
     options: &ParseOptions,
 ) -> Result<SelectorFile, ParseError> {
+    let tf = options.format == Some(FileFormat::Terraform)
+        || (options.format.is_none() && name.ends_with(".tf"));
+    if tf {
+        return terraform_source(name, bytes, options);
+    }
     let yaml = matches!(options.format, None | Some(FileFormat::CloudFormation));
     let (source, root, notes) = parse::parse_node(name, bytes, options, yaml)?;
     let format = options.format.unwrap_or_else(|| detect(&root));
@@ -207,16 +221,102 @@ pub fn read_selector_file(
                 unknown: Vec::new(),
                 hidden: Vec::new(),
                 root: None,
+                values: None,
             });
         }
-        FileFormat::TerraformPlan => file.notes.push(file_note(
-            Severity::Error,
-            "this is a Terraform plan (`terraform show -json`), which ctsel does not read yet; give the selectors as a put-event-selectors document".into(),
-            Span::new(root.span.start as usize, root.span.start as usize + 1),
-        )),
+        FileFormat::TerraformPlan => {
+            file.notes.extend(notes);
+            terraform::plan(&mut file, source, root, options);
+        }
         FileFormat::CloudFormation => cloudformation(&mut file, source, root, options, notes),
+        FileFormat::Terraform => unreachable!("read above"),
     }
     Ok(file)
+}
+
+/// Reads a selector file or a directory of Terraform sources (with the
+/// local child modules they call).
+///
+/// # Errors
+/// As [`read_selector_file`]; a directory that cannot be read, or a `.tf`
+/// file in it that is not HCL.
+pub fn read_selector_path(
+    path: &std::path::Path,
+    options: &ParseOptions,
+) -> Result<SelectorFile, ParseError> {
+    let name = path.display().to_string();
+    if !path.is_dir() {
+        let bytes = std::fs::read(path).map_err(|e| ParseError::io(&name, &e.to_string()))?;
+        return read_selector_file(&name, &bytes, options);
+    }
+    let files = hcl::read_dir(path, options.max_bytes).map_err(|m| ParseError::io(&name, &m))?;
+    let mut file = SelectorFile {
+        format: FileFormat::Terraform,
+        resources: Vec::new(),
+        notes: Vec::new(),
+        source: SourceText::new(name, ""),
+    };
+    hcl::module(
+        &mut file,
+        &files,
+        Some(path),
+        "",
+        Default::default(),
+        options,
+        0,
+    );
+    no_resources(&mut file, &terraform::RESOURCE_TYPES.map(|(t, _)| t));
+    Ok(file)
+}
+
+/// One `.tf` file: child modules are not followed (their directory is
+/// not known); [`read_selector_path`] on the directory follows them.
+fn terraform_source(
+    name: &str,
+    bytes: &[u8],
+    options: &ParseOptions,
+) -> Result<SelectorFile, ParseError> {
+    let text =
+        std::str::from_utf8(bytes).map_err(|e| ParseError::io(name, &format!("not UTF-8: {e}")))?;
+    if text.len() > options.max_bytes {
+        return Err(ParseError::io(
+            name,
+            &format!("larger than {} bytes", options.max_bytes),
+        ));
+    }
+    let tf = hcl::parse(name, text).map_err(|(offset, m)| {
+        ParseError::at(
+            SourceText::new(name, text),
+            offset,
+            format!("not valid HCL: {m}"),
+        )
+    })?;
+    let source = SourceText::new(name, text);
+    let mut file = SelectorFile {
+        format: FileFormat::Terraform,
+        resources: Vec::new(),
+        notes: Vec::new(),
+        source,
+    };
+    let dir = std::path::Path::new(name)
+        .parent()
+        .filter(|_| std::path::Path::new(name).is_file());
+    hcl::module(&mut file, &[tf], dir, "", Default::default(), options, 0);
+    no_resources(&mut file, &terraform::RESOURCE_TYPES.map(|(t, _)| t));
+    Ok(file)
+}
+
+fn no_resources(file: &mut SelectorFile, types: &[&str]) {
+    if file.resources.is_empty() {
+        file.notes.push(file_note(
+            Severity::Warning,
+            format!(
+                "no resource with CloudTrail selectors here (looked for {})",
+                types.join(", ")
+            ),
+            Span::new(0, 0),
+        ));
+    }
 }
 
 fn cloudformation(
@@ -343,6 +443,7 @@ fn cloudformation(
             unknown,
             hidden,
             root: Some(root.clone()),
+            values: None,
         });
     }
     if file.resources.is_empty() {
@@ -620,6 +721,21 @@ impl Resource {
         };
         let set = set.filter(|_| self.unknown.is_empty());
         (report, set)
+    }
+
+    /// Where a finding sits, as Terraform names it: the resource's address
+    /// and the attribute path, set elements named by their field
+    /// (`module.a.aws_cloudtrail.t: advanced_event_selector[0].field_selector{field="eventCategory"}.starts_with[0]`).
+    /// `None` for other formats.
+    pub fn terraform_path(&self, d: &Diagnostic) -> Option<String> {
+        let values = self.values.as_ref()?;
+        let path = terraform::path(values, d.span);
+        let name = self.name.as_deref().unwrap_or("");
+        Some(if path.is_empty() {
+            name.to_string()
+        } else {
+            format!("{name}: {path}")
+        })
     }
 
     /// True when some value is unknown until deploy.

@@ -51,6 +51,9 @@ pub struct ParseOptions {
     /// Where the selectors go (the CLI's `--target`). When unset, a request
     /// or response body's members decide, and a bare list is a trail's.
     pub target: Option<crate::model::Target>,
+    /// Terraform variable values (`--var NAME=VALUE`), before the
+    /// variables' defaults; root module only.
+    pub vars: Vec<(String, String)>,
 }
 
 /// The AWS client whose parameter checks a document gets (they differ only
@@ -79,6 +82,7 @@ impl Default for ParseOptions {
             params: Vec::new(),
             partition: None,
             target: None,
+            vars: Vec::new(),
         }
     }
 }
@@ -99,6 +103,16 @@ impl ParseError {
     /// What is wrong and where.
     pub fn diagnostic(&self) -> &Diagnostic {
         &self.inner.1
+    }
+
+    /// A file that could not be read at all.
+    pub(crate) fn io(name: &str, message: &str) -> ParseError {
+        not_json(SourceText::new(name, ""), 0, message.to_string())
+    }
+
+    /// Text that is not in its format's syntax, at `offset`.
+    pub(crate) fn at(source: SourceText, offset: usize, message: String) -> ParseError {
+        not_json(source, offset, message)
     }
 }
 

@@ -1,0 +1,4 @@
+# The mistake is inside a child module: its address says where.
+module "lambda_trail" {
+  source = "./modules/trail"
+}
