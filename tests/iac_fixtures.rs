@@ -184,3 +184,34 @@ fn terraform_plans_and_their_sources_agree() {
     }
     assert!(compared >= 10);
 }
+
+#[test]
+fn cdk_synth_output_first_errors() {
+    let dir = "selectors/cdk/cdk.out";
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join(dir);
+    let files: Vec<PathBuf> = fixtures(dir, "json")
+        .into_iter()
+        .filter(|p| p.to_string_lossy().ends_with(".template.json"))
+        .collect();
+    assert!(files.len() >= 10, "{} fixtures", files.len());
+    let mut resources = 0;
+    for f in &files {
+        let text = summary(f, true);
+        let stem = f
+            .file_name()
+            .unwrap()
+            .to_string_lossy()
+            .replace(".template.json", "");
+        check_verdicts(Path::new(&stem), &text);
+        resources += text.lines().count();
+        insta::assert_snapshot!(format!("cdk__{stem}"), text);
+    }
+    // The directory reads as every template in it.
+    let whole = read(&root);
+    assert_eq!(whole.resources.len(), resources);
+    assert!(whole.resources[0]
+        .name
+        .as_deref()
+        .unwrap()
+        .contains(".template.json: "));
+}

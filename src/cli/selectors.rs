@@ -223,10 +223,14 @@ pub fn read_selectors(
             let has_tf = std::fs::read_dir(p)
                 .map_err(|e| format!("{}: {e}", input.display()))?
                 .filter_map(|e| e.ok())
-                .any(|e| e.path().extension().is_some_and(|x| x == "tf"));
+                .any(|e| {
+                    let p = e.path();
+                    p.extension().is_some_and(|x| x == "tf")
+                        || p.to_string_lossy().ends_with(".template.json")
+                });
             if !has_tf {
                 return Err(format!(
-                    "{}: a directory, and without .tf files; give a selector file",
+                    "{}: a directory without .tf files or CDK templates; give a selector file",
                     input.display()
                 ));
             }

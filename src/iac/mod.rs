@@ -249,6 +249,9 @@ pub fn read_selector_path(
         let bytes = std::fs::read(path).map_err(|e| ParseError::io(&name, &e.to_string()))?;
         return read_selector_file(&name, &bytes, options);
     }
+    if let Some(file) = cdk_out(path, options)? {
+        return Ok(file);
+    }
     let files = hcl::read_dir(path, options.max_bytes).map_err(|m| ParseError::io(&name, &m))?;
     let mut file = SelectorFile {
         format: FileFormat::Terraform,
@@ -267,6 +270,62 @@ pub fn read_selector_path(
     );
     no_resources(&mut file, &terraform::RESOURCE_TYPES.map(|(t, _)| t));
     Ok(file)
+}
+
+/// A `cdk.out` directory (no `.tf` files, some `*.template.json`): every
+/// synthesized template, as one file of resources named
+/// `Stack.template.json: LogicalId`.
+fn cdk_out(
+    dir: &std::path::Path,
+    options: &ParseOptions,
+) -> Result<Option<SelectorFile>, ParseError> {
+    let name = dir.display().to_string();
+    let entries: Vec<std::path::PathBuf> = std::fs::read_dir(dir)
+        .map_err(|e| ParseError::io(&name, &e.to_string()))?
+        .filter_map(|e| e.ok())
+        .map(|e| e.path())
+        .collect();
+    if entries
+        .iter()
+        .any(|p| p.extension().is_some_and(|x| x == "tf"))
+    {
+        return Ok(None);
+    }
+    let mut templates: Vec<_> = entries
+        .into_iter()
+        .filter(|p| p.to_string_lossy().ends_with(".template.json"))
+        .collect();
+    if templates.is_empty() {
+        return Ok(None);
+    }
+    templates.sort();
+    let mut out = SelectorFile {
+        format: FileFormat::CloudFormation,
+        resources: Vec::new(),
+        notes: Vec::new(),
+        source: SourceText::new(name, ""),
+    };
+    let forced = ParseOptions {
+        format: Some(FileFormat::CloudFormation),
+        ..options.clone()
+    };
+    for t in templates {
+        let stack = t
+            .file_name()
+            .map(|f| f.to_string_lossy().into_owned())
+            .unwrap_or_default();
+        let mut file = read_selector_path(&t, &forced)?;
+        for r in &mut file.resources {
+            r.name = Some(format!("{stack}: {}", r.name.as_deref().unwrap_or("")));
+        }
+        out.resources.append(&mut file.resources);
+        out.notes.extend(
+            file.notes
+                .into_iter()
+                .filter(|n| n.severity == Severity::Error),
+        );
+    }
+    Ok(Some(out))
 }
 
 /// One `.tf` file: child modules are not followed (their directory is
@@ -376,12 +435,22 @@ fn cloudformation(
             Target::Trail => {
                 for key in ["EventSelectors", "AdvancedEventSelectors"] {
                     if let Some(m) = props.and_then(|p| member(p, key)) {
+                        // CDK writes `EventSelectors: []` for a trail
+                        // without selectors; the handler sends nothing then.
+                        if matches!(&m.value.value, Value::Array(a) if a.is_empty()) {
+                            continue;
+                        }
                         members.push(Member {
                             key: key.into(),
                             key_span: m.key_span,
                             value: resolver.value(&m.value, key, &base.key(key)),
                         });
                     }
+                }
+                if members.len() == 1 {
+                    let span = props.map_or(r.value.span, |p| p.span);
+                    resolver.notes.push(default_trail_selector_note(span));
+                    members.push(default_trail_selectors(span));
                 }
                 members
             }
@@ -456,6 +525,36 @@ fn cloudformation(
             Span::new(root.span.start as usize, root.span.start as usize + 1),
         ));
     }
+}
+
+/// A trail given no selectors keeps AWS's default: all management
+/// events, read and write. That is what is checked.
+fn default_trail_selectors(span: Span) -> Member {
+    let at = |key: &str, value: Value| Member {
+        key: key.into(),
+        key_span: span,
+        value: Node { span, value },
+    };
+    let default = vec![
+        at("ReadWriteType", Value::String("All".into())),
+        at("IncludeManagementEvents", Value::Bool(true)),
+    ];
+    at(
+        "EventSelectors",
+        Value::Array(vec![Node {
+            span,
+            value: Value::Object(default),
+        }]),
+    )
+}
+
+fn default_trail_selector_note(span: Span) -> Diagnostic {
+    Diagnostic::warning(
+        "default-selector",
+        "no selectors: the trail keeps AWS's default (all management events, read and write)",
+        Pointer::root(),
+        Span::new(span.start as usize, span.start as usize + 1),
+    )
 }
 
 /// The resource's name member: resolved from the template, or a

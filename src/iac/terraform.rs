@@ -242,29 +242,8 @@ pub(super) fn request(
             if basic.is_empty() && adv.is_empty() {
                 // PutEventSelectors is not called: the trail keeps AWS's
                 // default, which is what is checked.
-                notes.push(Diagnostic::warning(
-                    "default-selector",
-                    "no event_selector or advanced_event_selector: the trail keeps AWS's default (all management events, read and write)",
-                    Pointer::root(),
-                    Span::new(span.start as usize, span.start as usize + 1),
-                ));
-                let default = vec![
-                    Member {
-                        key: "ReadWriteType".into(),
-                        key_span: span,
-                        value: text("All", span),
-                    },
-                    Member {
-                        key: "IncludeManagementEvents".into(),
-                        key_span: span,
-                        value: node(span, Value::Bool(true)),
-                    },
-                ];
-                put(
-                    &mut out,
-                    "EventSelectors",
-                    node(span, Value::Array(vec![node(span, Value::Object(default))])),
-                );
+                notes.push(super::default_trail_selector_note(span));
+                out.push(super::default_trail_selectors(span));
             }
         }
         Target::EventDataStore => {
