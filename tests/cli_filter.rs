@@ -305,7 +305,7 @@ fn matches_are_those_of_ctsel_match_on_the_corpus() {
     let events = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/corpus/events");
     for sel in [
         "selectors/aws-docs-four-kinds.advanced.json",
-        "selectors/terraform-s3-and-lambda.basic.json",
+        "selectors/s3-and-lambda-data-events.basic.json",
         SEED,
     ] {
         for jobs in ["1", "2"] {

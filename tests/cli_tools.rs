@@ -38,7 +38,7 @@ fn match_verdicts(sel: &str, file: &str) -> Vec<Value> {
 
 #[test]
 fn explain_agrees_with_match_on_the_corpus() {
-    for sel in [FOUR, "selectors/terraform-s3-and-lambda.basic.json"] {
+    for sel in [FOUR, "selectors/s3-and-lambda-data-events.basic.json"] {
         for f in corpus_files() {
             let e = lines(
                 &ctsel()
@@ -98,7 +98,7 @@ fn convert_basic_to_advanced() {
         .args([
             "convert",
             "-s",
-            "selectors/terraform-s3-and-lambda.basic.json",
+            "selectors/s3-and-lambda-data-events.basic.json",
         ])
         .output()
         .unwrap();
@@ -121,7 +121,7 @@ fn convert_basic_to_advanced() {
     let conv = dir.path().join("converted.json");
     std::fs::write(&conv, text).unwrap();
     for f in corpus_files() {
-        let a: Vec<Value> = match_verdicts("selectors/terraform-s3-and-lambda.basic.json", &f)
+        let a: Vec<Value> = match_verdicts("selectors/s3-and-lambda-data-events.basic.json", &f)
             .into_iter()
             .map(|v| v["verdict"].clone())
             .collect();
@@ -581,7 +581,7 @@ fn diff_reports_equivalence_with_counts() {
         .args([
             "convert",
             "-s",
-            "selectors/terraform-s3-and-lambda.basic.json",
+            "selectors/s3-and-lambda-data-events.basic.json",
         ])
         .output()
         .unwrap()
@@ -590,7 +590,7 @@ fn diff_reports_equivalence_with_counts() {
     let conv = dir.path().join("c.json");
     std::fs::write(&conv, converted).unwrap();
     ctsel()
-        .args(["diff", "selectors/terraform-s3-and-lambda.basic.json"])
+        .args(["diff", "selectors/s3-and-lambda-data-events.basic.json"])
         .arg(&conv)
         .assert()
         .code(0);
