@@ -629,30 +629,10 @@ impl Conv {
                     doc.trail = self.string(&m.value, &at.key(&m.key), 0);
                 }
                 "EventSelectors" => {
-                    let list_at = At {
-                        name: m.key.clone(),
-                        pointer: Pointer::root(),
-                    };
-                    self.set_list(
-                        doc,
-                        SelectorKind::Basic,
-                        &m.value,
-                        Some(m.key_span),
-                        &list_at,
-                    );
+                    self.member_list(doc, SelectorKind::Basic, m);
                 }
                 "AdvancedEventSelectors" => {
-                    let list_at = At {
-                        name: m.key.clone(),
-                        pointer: Pointer::root(),
-                    };
-                    self.set_list(
-                        doc,
-                        SelectorKind::Advanced,
-                        &m.value,
-                        Some(m.key_span),
-                        &list_at,
-                    );
+                    self.member_list(doc, SelectorKind::Advanced, m);
                 }
                 _ => {}
             }
@@ -667,6 +647,16 @@ impl Conv {
                 ));
             }
         }
+    }
+
+    /// A selector list that is a member of the document's root: named by
+    /// its key, with pointers relative to the list.
+    fn member_list(&mut self, doc: &mut Document, kind: SelectorKind, m: &Member) {
+        let list_at = At {
+            name: m.key.clone(),
+            pointer: Pointer::root(),
+        };
+        self.set_list(doc, kind, &m.value, Some(m.key_span), &list_at);
     }
 
     /// botocore's name for the selector list: a telemetry rule's sits deep
@@ -720,17 +710,7 @@ impl Conv {
                     self.string(&m.value, &mat, 1);
                 }
                 "AdvancedEventSelectors" => {
-                    let list_at = At {
-                        name: m.key.clone(),
-                        pointer: Pointer::root(),
-                    };
-                    self.set_list(
-                        doc,
-                        SelectorKind::Advanced,
-                        &m.value,
-                        Some(m.key_span),
-                        &list_at,
-                    );
+                    self.member_list(doc, SelectorKind::Advanced, m);
                 }
                 "MultiRegionEnabled" => store.multi_region = self.boolean(&m.value, &mat),
                 "OrganizationEnabled" => store.organization = self.boolean(&m.value, &mat),
