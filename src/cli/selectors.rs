@@ -350,23 +350,19 @@ fn choose(
             .into_iter()
             .find(|t| t.name.as_deref() == Some(id))
         {
-            Some(t) if t.supported => Ok(t),
-            Some(t) => Err(fail(format!(
-                "--resource {id} is a {}, whose rules ctsel does not have yet",
-                t.resource_type.unwrap_or_default()
-            ))),
+            Some(t) => Ok(t),
             None => Err(fail(format!(
                 "--resource {id}: no such resource with selectors (there are: {all})"
             ))),
         };
     }
-    let mut supported: Vec<Resource> = file.resources.into_iter().filter(|t| t.supported).collect();
-    match supported.len() {
-        1 => Ok(supported.remove(0)),
-        0 => Err(fail("no trail with selectors in this file".into())),
+    let mut resources = file.resources;
+    match resources.len() {
+        1 => Ok(resources.remove(0)),
+        0 => Err(fail("no resource with selectors in this file".into())),
         n => Err(fail(format!(
-            "{n} trails with selectors ({}); choose one with --resource ID",
-            ids(&supported)
+            "{n} resources with selectors ({}); choose one with --resource ID",
+            ids(&resources)
         ))),
     }
 }

@@ -220,9 +220,7 @@ fn one_target(
                 1 => ", 1 warning".to_string(),
                 n => format!(", {n} warnings"),
             };
-            if !target.supported {
-                s.push_str(&format!("{label}: not checked{what}{warnings}\n"));
-            } else if report.is_valid() {
+            if report.is_valid() {
                 let partly = if target.has_unknown_values() {
                     " as far as the template decides it"
                 } else {

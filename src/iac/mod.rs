@@ -94,10 +94,6 @@ pub struct Resource {
     pub resource_type: Option<String>,
     /// The selectors as an API document, spans into the original file.
     pub document: Document,
-    /// False for resource types whose rules ctsel does not have:
-    /// [`Resource::check`] then reports that, and nothing else. (Every type
-    /// ctsel reads today is supported.)
-    pub supported: bool,
     /// Resolution notes: values assumed or unknown until deploy.
     pub notes: Vec<Diagnostic>,
     /// Spans of selector values unknown until deploy.
@@ -216,7 +212,6 @@ pub fn read_selector_file(
                 name: None,
                 resource_type: None,
                 document,
-                supported: true,
                 notes: Vec::new(),
                 unknown: Vec::new(),
                 hidden: Vec::new(),
@@ -507,7 +502,6 @@ fn cloudformation(
             name: Some(r.key.clone()),
             resource_type: Some(ty),
             document,
-            supported: true,
             notes: resolver.notes,
             unknown,
             hidden,
@@ -766,21 +760,11 @@ impl Resource {
     ///
     /// Values unknown until deploy are not checked, and nothing is
     /// reported on them but the note that says so; the set is `None` then,
-    /// since it cannot be compiled as deployed. A target whose rules ctsel
-    /// does not have reports only that.
+    /// since it cannot be compiled as deployed.
     ///
     /// # Examples
     /// See [`read_selector_file`].
     pub fn check(&self, options: &ValidateOptions) -> (Report, Option<SelectorSet>) {
-        if !self.supported {
-            let report = Report {
-                kind: self.document.kind(),
-                errors: Vec::new(),
-                warnings: self.notes.clone(),
-                suppressed: 0,
-            };
-            return (report, None);
-        }
         // With unknown values, every error is found first, and those on
         // unknown values are then dropped.
         let all = ValidateOptions {

@@ -352,7 +352,6 @@ pub(super) fn resource(
         name: Some(address),
         resource_type: Some(ty.to_string()),
         document,
-        supported: true,
         notes,
         unknown,
         hidden,
