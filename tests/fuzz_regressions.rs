@@ -15,7 +15,6 @@
 use ctsel::input::{filter, Event, Flow, Options, Source};
 use ctsel::{parse_str, validate, Program};
 use std::io::Write;
-use std::sync::Arc;
 
 /// The program of the seed selector, as the fuzz target uses it.
 fn seed_program() -> Program {
@@ -63,7 +62,7 @@ fn run_like_the_fuzzer(data: &[u8]) -> ctsel::input::Counts {
     options.rejects = true;
     filter(
         &program,
-        &[Source::Memory("fuzz".into(), Arc::from(bytes))],
+        &[Source::Memory("fuzz".into(), bytes.to_vec().into())],
         &options,
         &mut |e: Event<'_>| {
             let _ = e;
@@ -102,7 +101,7 @@ fn filter_stopped_early() {
     }
     let mut e = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::fast());
     e.write_all(&body).unwrap();
-    let gz: Arc<[u8]> = Arc::from(e.finish().unwrap());
+    let gz: bytes::Bytes = e.finish().unwrap().into();
     let program = seed_program();
     let mut options = Options::default();
     options.jobs = 2;

@@ -8,7 +8,6 @@ use ctsel::input::{filter, Event, Flow, Options, Source};
 use ctsel::{parse_str, reference, validate, Program};
 use libfuzzer_sys::fuzz_target;
 use std::io::Write;
-use std::sync::Arc;
 
 fuzz_target!(|data: &[u8]| {
     let Some((&how, body)) = data.split_first() else { return };
@@ -45,7 +44,7 @@ fuzz_target!(|data: &[u8]| {
         _dir = dir;
         Source::File(path)
     } else {
-        Source::Memory("fuzz".into(), Arc::from(bytes))
+        Source::Memory("fuzz".into(), bytes.to_vec().into())
     };
     let mut out = Vec::new();
     let counts = filter(&program, &[source], &options, &mut |e| {

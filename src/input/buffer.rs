@@ -22,17 +22,29 @@ enum Bytes {
     },
 }
 
-/// An input held whole: a mapped file, or a gzip file inflated whole.
+/// An input held whole: a mapped file, a gzip file inflated whole, or an
+/// embedder's bytes.
 pub(crate) enum Held {
     Map(Mapped),
     Inflated(Inflated),
+    Shared(bytes::Bytes),
 }
 
 impl Held {
-    fn bytes(&self) -> &[u8] {
+    pub(crate) fn bytes(&self) -> &[u8] {
         match self {
             Held::Map(m) => m.bytes(),
             Held::Inflated(i) => i.bytes(),
+            Held::Shared(b) => b,
+        }
+    }
+
+    /// The bytes as a stream (for the streaming gzip decoder).
+    pub(crate) fn reader(self) -> Box<dyn std::io::Read + Send> {
+        match self {
+            Held::Map(m) => Box::new(m.reader()),
+            Held::Inflated(i) => Box::new(std::io::Cursor::new(i.bytes().to_vec())),
+            Held::Shared(b) => Box::new(std::io::Cursor::new(b)),
         }
     }
 }
@@ -161,7 +173,7 @@ impl Buffer {
                         map.release_before(self.start);
                         map.prepare(self.end..to)
                     }
-                    Held::Inflated(_) => Ok(()),
+                    Held::Inflated(_) | Held::Shared(_) => Ok(()),
                 };
                 if let Err(shrunk) = ready {
                     let readable = shrunk.readable.max(self.end).min(to);

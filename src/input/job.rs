@@ -3,7 +3,6 @@
 
 use super::buffer::{Buffer, Held};
 use super::inflate::{self, Inflated, WHOLE_MAX};
-use super::map::Mapped;
 use super::open::{encoding, open, Counting, Encoding, Opened, ReadAhead};
 use super::worker::{Piece, Worker};
 use super::{io_failure, logfile, Extent, InputErrorKind, Job, Options, Report, Source};
@@ -30,7 +29,8 @@ pub(crate) fn run_job(
     match &job.extent {
         Extent::Whole => match open(source, &options.stop, options.streaming, options.map) {
             Ok(Opened::Stream(r, size)) => w.whole(r, size, true),
-            Ok(Opened::Mapped(m)) => w.mapped(m),
+            Ok(Opened::Mapped(m)) => w.held(Held::Map(m)),
+            Ok(Opened::Memory(b)) => w.held(Held::Shared(b)),
             Err(e) => w.fail(io_failure(&e)),
         },
         Extent::Range(start, end) => w.range(source, *start, *end),
@@ -113,14 +113,15 @@ impl Worker<'_, '_> {
         self.container(buf);
     }
 
-    /// A mapped file: plain bytes are decided in the mapping; gzip is
-    /// inflated from it.
-    fn mapped(&mut self, map: Mapped) {
-        let len = map.bytes().len() as u64;
-        match encoding(&map.bytes()[..map.bytes().len().min(6)]) {
+    /// A mapped file or bytes in memory: plain bytes are decided where
+    /// they are; gzip is inflated from them.
+    fn held(&mut self, held: Held) {
+        let bytes = held.bytes();
+        let len = bytes.len() as u64;
+        match encoding(&bytes[..bytes.len().min(6)]) {
             Encoding::Plain => {
                 let buf = Buffer::held(
-                    Held::Map(map),
+                    held,
                     0,
                     self.options.chunk,
                     self.options.max_record,
@@ -128,11 +129,11 @@ impl Worker<'_, '_> {
                 );
                 self.container(buf);
             }
-            Encoding::Gzip if len <= WHOLE_MAX => match inflate::whole(map.bytes()) {
-                Some(bytes) => self.inflated(bytes),
-                None => self.whole(Box::new(map.reader()), Some(len), false),
+            Encoding::Gzip if len <= WHOLE_MAX => match inflate::whole(bytes) {
+                Some(inflated) => self.inflated(inflated),
+                None => self.whole(held.reader(), Some(len), false),
             },
-            _ => self.whole(Box::new(map.reader()), Some(len), false),
+            _ => self.whole(held.reader(), Some(len), false),
         }
     }
 

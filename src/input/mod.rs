@@ -53,7 +53,10 @@ pub enum Source {
     /// A file.
     File(PathBuf),
     /// Bytes in memory, with a name for messages (embedders, fuzzing).
-    Memory(String, Arc<[u8]>),
+    /// They are decided in place, as a mapped file is: `Vec<u8>` converts
+    /// with `.into()`, and [`bytes::Bytes::from_owner`] shares a buffer
+    /// owned elsewhere (a Python `bytes` object) without a copy.
+    Memory(String, bytes::Bytes),
 }
 
 impl Source {

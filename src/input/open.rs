@@ -96,6 +96,8 @@ pub(crate) enum Opened {
     Stream(Box<dyn Read + Send>, Option<u64>),
     /// A large regular file, mapped.
     Mapped(Mapped),
+    /// Bytes in memory.
+    Memory(bytes::Bytes),
 }
 
 /// Opens a source for reading. Standard input is read by a thread, so
@@ -119,10 +121,7 @@ pub(crate) fn open(
             )),
             None,
         )),
-        Source::Memory(_, bytes) => Ok(Opened::Stream(
-            Box::new(io::Cursor::new(bytes.clone())),
-            Some(bytes.len() as u64),
-        )),
+        Source::Memory(_, bytes) => Ok(Opened::Memory(bytes.clone())),
         Source::File(p) => {
             let meta = std::fs::metadata(p)?;
             if meta.is_dir() {

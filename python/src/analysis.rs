@@ -1,0 +1,173 @@
+//! The questions answered about selectors themselves, as the CLI answers
+//! them: why a record is (not) logged, lint findings, the advanced form of
+//! basic selectors, and the records two configurations decide differently.
+
+use crate::errors::raise;
+use crate::program::Program;
+use crate::selectors::{load, Options};
+use crate::values::{record_bytes, repr_str, to_python};
+use ctsel::{LintOptions, SelectorSet, Severity};
+use pyo3::exceptions::PyValueError;
+use pyo3::prelude::*;
+use pyo3::types::PyDict;
+use serde_json::json;
+
+/// One lint finding (rules `CT001`…, listed by `ctsel lint --help`).
+#[pyclass(frozen, get_all, module = "ctsel")]
+#[derive(Clone, Debug)]
+pub struct Finding {
+    /// The rule, e.g. `CT003`.
+    pub id: String,
+    /// `error` or `warning`.
+    pub severity: String,
+    pub message: String,
+    /// JSON pointer into the document.
+    pub pointer: String,
+    pub line: usize,
+    pub column: usize,
+    /// How to fix it.
+    pub fix: String,
+}
+
+#[pymethods]
+impl Finding {
+    fn __repr__(&self) -> String {
+        format!(
+            "Finding(id={}, severity={}, pointer={}, message={})",
+            repr_str(&self.id),
+            repr_str(&self.severity),
+            repr_str(&self.pointer),
+            repr_str(&self.message)
+        )
+    }
+}
+
+/// `explain(selectors, record, options)`.
+#[pyfunction]
+#[pyo3(signature = (selectors, record, options=None))]
+pub fn explain<'py>(
+    py: Python<'py>,
+    selectors: &Bound<'py, PyAny>,
+    record: &Bound<'py, PyAny>,
+    options: Option<&Bound<'py, PyDict>>,
+) -> PyResult<Bound<'py, PyAny>> {
+    let options = Options::from_python(options)?;
+    let (set, _) = load(py, selectors, &options)?;
+    let bytes = record_bytes(record)?;
+    let view = ctsel::RecordView::parse(&bytes).map_err(|e| {
+        raise(
+            py,
+            "UnparseableRecord",
+            format!("unparseable record: {} at byte {}", e.message, e.offset),
+            Vec::new(),
+        )
+    })?;
+    let program = Program::compiled(set);
+    let explanation = ctsel::explain(program.inner(), &view);
+    to_python(py, &serde_json::to_value(explanation).unwrap_or_default())
+}
+
+/// `lint(selectors, options, log_bucket)`: the findings on selectors AWS
+/// accepts (selectors it rejects raise `InvalidSelectors`).
+#[pyfunction]
+#[pyo3(signature = (selectors, options=None, log_bucket=None))]
+pub fn lint(
+    py: Python<'_>,
+    selectors: &Bound<'_, PyAny>,
+    options: Option<&Bound<'_, PyDict>>,
+    log_bucket: Option<String>,
+) -> PyResult<Vec<Finding>> {
+    let options = Options {
+        allow_invalid: false,
+        ..Options::from_python(options)?
+    };
+    let (set, resource) = load(py, selectors, &options)?;
+    let doc = &resource.document;
+    let findings = ctsel::lint(doc, &set, &LintOptions { log_bucket });
+    Ok(findings
+        .iter()
+        .map(|f| {
+            let at = doc.source.line_col(f.span.start as usize);
+            Finding {
+                id: f.id.to_string(),
+                severity: match f.severity {
+                    Severity::Error => "error",
+                    Severity::Warning => "warning",
+                }
+                .to_string(),
+                message: f.message.clone(),
+                pointer: f.pointer.to_string(),
+                line: at.line,
+                column: at.column,
+                fix: f.fix.clone(),
+            }
+        })
+        .collect())
+}
+
+/// `convert(selectors, options)`: basic selectors as the advanced list
+/// that logs exactly the same records.
+#[pyfunction]
+#[pyo3(signature = (selectors, options=None))]
+pub fn convert<'py>(
+    py: Python<'py>,
+    selectors: &Bound<'py, PyAny>,
+    options: Option<&Bound<'py, PyDict>>,
+) -> PyResult<Bound<'py, PyAny>> {
+    let options = Options {
+        allow_invalid: false,
+        ..Options::from_python(options)?
+    };
+    let (set, _) = load(py, selectors, &options)?;
+    let SelectorSet::Basic(basic) = &set else {
+        return Err(PyValueError::new_err(
+            "these selectors are already advanced; there is nothing to convert",
+        ));
+    };
+    let advanced = ctsel::basic_to_advanced(basic)
+        .map_err(|e| PyValueError::new_err(format!("cannot convert: {e}")))?;
+    to_python(py, &SelectorSet::Advanced(advanced).to_json())
+}
+
+/// `diff(a, b, options, samples, records)`: records that one
+/// configuration logs and the other does not, as `ctsel diff --format
+/// json` reports them.
+#[pyfunction]
+#[pyo3(signature = (a, b, options=None, samples=20_000, records=None))]
+pub fn diff<'py>(
+    py: Python<'py>,
+    a: &Bound<'py, PyAny>,
+    b: &Bound<'py, PyAny>,
+    options: Option<&Bound<'py, PyDict>>,
+    samples: usize,
+    records: Option<&Bound<'py, PyAny>>,
+) -> PyResult<Bound<'py, PyAny>> {
+    let options = Options::from_python(options)?;
+    let (set_a, _) = load(py, a, &options)?;
+    let (set_b, _) = load(py, b, &options)?;
+    let mut given = Vec::new();
+    if let Some(records) = records {
+        for r in records.try_iter()? {
+            given.push(record_bytes(&r?)?);
+        }
+    }
+    let diff_options = ctsel::DiffOptions {
+        samples,
+        ..ctsel::DiffOptions::default()
+    };
+    let report = py.detach(|| ctsel::diff(&set_a, &set_b, &given, &diff_options));
+    let witnesses: Vec<_> = report
+        .witnesses
+        .iter()
+        .map(|w| {
+            json!({"record": w.record, "a": w.a.as_str(), "b": w.b.as_str(),
+                   "assumed": w.a.assumed() || w.b.assumed(), "given": w.given})
+        })
+        .collect();
+    to_python(
+        py,
+        &json!({"equivalent": report.equivalent(), "generated": report.generated,
+                "given": report.given, "given_differing": report.given_differing,
+                "witnesses": witnesses}),
+    )
+}
