@@ -2,7 +2,6 @@
 //! them: why a record is (not) logged, lint findings, the advanced form of
 //! basic selectors, and the records two configurations decide differently.
 
-use crate::errors::raise;
 use crate::program::Program;
 use crate::selectors::{load, Options};
 use crate::values::{record_bytes, repr_str, to_python};
@@ -53,18 +52,7 @@ pub fn explain<'py>(
 ) -> PyResult<Bound<'py, PyAny>> {
     let options = Options::from_python(options)?;
     let (set, _) = load(py, selectors, &options)?;
-    let bytes = record_bytes(record)?;
-    let view = ctsel::RecordView::parse(&bytes).map_err(|e| {
-        raise(
-            py,
-            "UnparseableRecord",
-            format!("unparseable record: {} at byte {}", e.message, e.offset),
-            Vec::new(),
-        )
-    })?;
-    let program = Program::compiled(set);
-    let explanation = ctsel::explain(program.inner(), &view);
-    to_python(py, &serde_json::to_value(explanation).unwrap_or_default())
+    Program::compiled(set).explain(py, record)
 }
 
 /// `lint(selectors, options, log_bucket)`: the findings on selectors AWS

@@ -177,3 +177,19 @@ pub fn invalid_selectors(
 pub fn errors_of(v: &[ctsel::Diagnostic]) -> impl Iterator<Item = &ctsel::Diagnostic> {
     v.iter().filter(|d| d.severity == Severity::Error)
 }
+
+/// `ctsel.UnparseableRecord` for a record that is not a JSON object, with
+/// the byte offset of the problem.
+pub fn unparseable(py: Python<'_>, e: &ctsel::ScanError) -> PyErr {
+    let offset = e
+        .offset
+        .into_pyobject(py)
+        .map(|o| o.into_any())
+        .unwrap_or_else(|_| py.None().into_bound(py));
+    raise(
+        py,
+        "UnparseableRecord",
+        format!("unparseable record: {} at byte {}", e.message, e.offset),
+        vec![("offset", offset)],
+    )
+}

@@ -4,7 +4,7 @@
 //! they read exactly what the CLI reads (NDJSON, log files, gzip,
 //! directories) with the same accounting.
 
-use crate::errors::raise;
+use crate::errors::{raise, unparseable};
 use crate::selectors::{io_error, load, Options};
 use crate::values::{record_bytes, repr_opt, repr_str, to_python, type_name};
 use ctsel::input::{expand, Event, Flow, InputErrorKind, Place, Source};
@@ -515,21 +515,7 @@ impl Program {
     /// Decides one record (`bytes`, `str` or `dict`).
     fn decide(&self, py: Python<'_>, record: &Bound<'_, PyAny>) -> PyResult<Verdict> {
         let bytes = record_bytes(record)?;
-        decide_one(&self.program, &bytes).map_err(|e| {
-            let (offset, message) = (e.offset, e.message);
-            raise(
-                py,
-                "UnparseableRecord",
-                format!("unparseable record: {message} at byte {offset}"),
-                vec![(
-                    "offset",
-                    offset
-                        .into_pyobject(py)
-                        .map(|o| o.into_any())
-                        .unwrap_or_else(|_| py.None().into_bound(py)),
-                )],
-            )
-        })
+        decide_one(&self.program, &bytes).map_err(|e| unparseable(py, &e))
     }
 
     /// Decides many records at once, without the interpreter; an
@@ -659,20 +645,13 @@ impl Program {
     }
 
     /// Why a record is (not) logged: per selector, per condition.
-    fn explain<'py>(
+    pub(crate) fn explain<'py>(
         &self,
         py: Python<'py>,
         record: &Bound<'py, PyAny>,
     ) -> PyResult<Bound<'py, PyAny>> {
         let bytes = record_bytes(record)?;
-        let view = RecordView::parse(&bytes).map_err(|e| {
-            raise(
-                py,
-                "UnparseableRecord",
-                format!("unparseable record: {} at byte {}", e.message, e.offset),
-                Vec::new(),
-            )
-        })?;
+        let view = RecordView::parse(&bytes).map_err(|e| unparseable(py, &e))?;
         let explanation = ctsel::explain(&self.program, &view);
         to_python(py, &serde_json::to_value(explanation).unwrap_or_default())
     }

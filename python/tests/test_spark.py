@@ -6,6 +6,7 @@ import gzip
 import importlib.util
 import json
 import os
+import sys
 
 import pytest
 
@@ -58,6 +59,10 @@ def tree(tmp_path_factory, corpus_records):
 def spark():
     from pyspark.sql import SparkSession
 
+    # The Python workers must be this interpreter, which has ctsel, not
+    # whatever `python3` is first on PATH.
+    os.environ["PYSPARK_PYTHON"] = sys.executable
+    os.environ["PYSPARK_DRIVER_PYTHON"] = sys.executable
     s = (SparkSession.builder.master("local[2]").appName("ctsel-test")
          .config("spark.ui.enabled", "false")
          .config("spark.driver.host", "127.0.0.1")
