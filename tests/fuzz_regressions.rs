@@ -32,7 +32,25 @@ fn seed_program() -> Program {
     Program::new(&set)
 }
 
+/// Threads of this process, once those already joined have left: a
+/// thread that `pthread_join` has waited for can still be counted for a few
+/// microseconds while the kernel takes it out of the thread group, so the
+/// count is read until it stops falling, for at most 20 ms (a thread that
+/// really outlives `filter` lives far longer: it is still inflating).
 fn threads() -> usize {
+    let mut n = threads_now();
+    for _ in 0..20 {
+        std::thread::sleep(std::time::Duration::from_millis(1));
+        let m = threads_now();
+        if m >= n {
+            return m;
+        }
+        n = m;
+    }
+    n
+}
+
+fn threads_now() -> usize {
     let status = std::fs::read_to_string("/proc/self/status").unwrap_or_default();
     status
         .lines()
