@@ -37,7 +37,8 @@ pub use explain::{
     explain, ConditionExplanation, Explanation, PartExplanation, SelectorExplanation,
 };
 pub use iac::{
-    read_selector_file, read_selector_path, FileFormat, Resource, SelectorFile, UNSUPPORTED_INPUT,
+    read_selector_file, read_selector_path, Choice, FileFormat, Refusal, Resource, SelectorFile,
+    UNSUPPORTED_INPUT,
 };
 pub use input::{filter, Counts, Event, Flow, Options as FilterOptions, Source};
 pub use lint::{lint, Finding, LintOptions, RULES};

@@ -5,7 +5,7 @@
 //! Python user expects (`ValueError`, `OSError`); this module raises them.
 
 use crate::values::{repr_opt, repr_str};
-use ctsel::{Resource, Severity, SourceText};
+use ctsel::{Resource, SourceText};
 use pyo3::prelude::*;
 use pyo3::types::PyList;
 
@@ -171,11 +171,6 @@ pub fn invalid_selectors(
         message,
         vec![("errors", list(errors)), ("warnings", list(warnings))],
     )
-}
-
-/// The error diagnostics of a list.
-pub fn errors_of(v: &[ctsel::Diagnostic]) -> impl Iterator<Item = &ctsel::Diagnostic> {
-    v.iter().filter(|d| d.severity == Severity::Error)
 }
 
 /// `ctsel.UnparseableRecord` for a record that is not a JSON object, with

@@ -2,11 +2,11 @@
 //! that say how to read and check them: the same as the CLI's flags, by
 //! the same names with `-` as `_`.
 
-use crate::errors::{errors_of, invalid_selectors, raise, Diagnostic, ValidationResult};
+use crate::errors::{invalid_selectors, raise, Diagnostic, ValidationResult};
 use crate::values::{dumps, is_data, repr_str, type_name};
 use ctsel::{
-    Catalog, Client, DocumentShape, FileFormat, ParseOptions, Resource, SelectorFile, SelectorKind,
-    SelectorSet, Target, ValidateOptions,
+    Catalog, Choice, Client, DocumentShape, FileFormat, ParseOptions, Refusal, Resource,
+    SelectorFile, SelectorKind, SelectorSet, Target, ValidateOptions,
 };
 use pyo3::exceptions::{PyTypeError, PyValueError};
 use pyo3::prelude::*;
@@ -359,92 +359,61 @@ pub fn load(
             ));
         }
     };
-    let notes: Vec<Diagnostic> = errors_of(&file.notes)
-        .map(|d| Diagnostic::new(d, &file.source, None))
-        .collect();
-    if !notes.is_empty() {
-        return Err(invalid_selectors(
-            py,
-            format!("{name}: no selectors read from this file"),
-            notes,
-            Vec::new(),
-        ));
-    }
-    let ids = |rs: &[Resource]| {
-        rs.iter()
-            .filter_map(|r| r.name.clone())
-            .collect::<Vec<_>>()
-            .join(", ")
-    };
-    let mut resources = file.resources;
-    let resource = match &options.resource {
-        Some(id) => {
-            let all = ids(&resources);
-            match resources.iter().position(|r| r.name.as_deref() == Some(id)) {
-                Some(i) => resources.swap_remove(i),
-                None => {
-                    return Err(PyValueError::new_err(format!(
-                        "{name}: resource={}: no such resource with selectors (there are: {all})",
-                        repr_str(id)
-                    )))
-                }
-            }
-        }
-        None if resources.len() == 1 => resources.remove(0),
-        None if resources.is_empty() => {
-            return Err(PyValueError::new_err(format!(
-                "{name}: no resource with selectors in this file"
-            )))
-        }
-        None => {
-            return Err(PyValueError::new_err(format!(
+    let source = file.source.clone();
+    let resource = file
+        .choose(options.resource.as_deref())
+        .map_err(|why| match why {
+            Choice::Unreadable(errors) => invalid_selectors(
+                py,
+                format!("{name}: no selectors read from this file"),
+                errors
+                    .iter()
+                    .map(|d| Diagnostic::new(d, &source, None))
+                    .collect(),
+                Vec::new(),
+            ),
+            Choice::NoSuch(all) => PyValueError::new_err(format!(
+                "{name}: resource={}: no such resource with selectors (there are: {})",
+                repr_str(options.resource.as_deref().unwrap_or_default()),
+                all.join(", ")
+            )),
+            Choice::Several(all) => PyValueError::new_err(format!(
                 "{name}: {} resources with selectors ({}); choose one with resource=",
-                resources.len(),
-                ids(&resources)
-            )))
-        }
-    };
-    let validate = ValidateOptions {
-        report_all: true,
-        ..options.validate.clone()
-    };
-    let (report, set) = resource.check(&validate);
-    let source = &resource.document.source;
+                all.len(),
+                all.join(", ")
+            )),
+            _ => PyValueError::new_err(format!("{name}: no resource with selectors in this file")),
+        })?;
     let diags = |v: &[ctsel::Diagnostic]| -> Vec<Diagnostic> {
         v.iter()
-            .map(|d| Diagnostic::new(d, source, Some(&resource)))
+            .map(|d| Diagnostic::new(d, &resource.document.source, Some(&resource)))
             .collect()
     };
-    if let Some(set) = set {
-        return Ok((set, resource));
-    }
-    if (report.is_valid() || options.allow_invalid) && resource.has_unknown_values() {
-        return Err(raise(
-            py,
-            "InvalidSelectors",
-            format!("{name}: these selectors hold values known only at deploy time; give them with parameters= (CloudFormation) or variables= (Terraform) to decide records"),
-            Vec::new(),
-        ));
-    }
-    let structural = report
-        .errors
-        .iter()
-        .any(|d| d.exception == ctsel::PARAM_VALIDATION_ERROR);
-    if options.allow_invalid && !structural {
-        if let Some(set) = ctsel::lenient(&resource.document) {
-            return Ok((set, resource));
+    let why = match resource.decidable(&options.validate, options.allow_invalid) {
+        Ok((set, _)) => return Ok((set, resource)),
+        Err(Refusal::Unknown(_)) => {
+            return Err(raise(
+                py,
+                "InvalidSelectors",
+                format!("{name}: these selectors hold values known only at deploy time; give them with parameters= (CloudFormation) or variables= (Terraform) to decide records"),
+                Vec::new(),
+            ))
         }
-    }
-    let why = if structural {
-        "the AWS CLI would refuse these selectors before sending them"
-    } else {
-        "AWS would reject these selectors (allow_invalid=True decides with them anyway)"
+        Err(Refusal::Structural(report)) => (
+            "the AWS CLI would refuse these selectors before sending them",
+            report,
+        ),
+        Err(Refusal::Rejected(report)) => (
+            "AWS would reject these selectors (allow_invalid=True decides with them anyway)",
+            report,
+        ),
+        Err(_) => return Err(PyValueError::new_err(format!("{name}: cannot decide with these selectors"))),
     };
-    let (errors, warnings) = (diags(&report.errors), diags(&report.warnings));
+    let (why, report) = why;
     Err(invalid_selectors(
         py,
         format!("{name}: {why}"),
-        errors,
-        warnings,
+        diags(&report.errors),
+        diags(&report.warnings),
     ))
 }

@@ -6,8 +6,8 @@ use super::input::{read_entries, Input};
 use super::render;
 use super::{ClientArg, InputFormat, KindArg};
 use ctsel::{
-    read_selector_file, Catalog, ParseOptions, Program, Resource, SelectorFile, SelectorSet,
-    ValidateOptions,
+    read_selector_file, Catalog, Choice, ParseOptions, Program, Refusal, Resource, SelectorFile,
+    SelectorSet, ValidateOptions,
 };
 
 /// What every command that validates takes.
@@ -267,29 +267,26 @@ pub fn load(
     };
     let target = choose(flag, &input.display(), file, catalog.resource.as_deref())?;
     let doc = &target.document;
-    let (report, set) = target.check(&options);
-    if set.is_none() && (report.is_valid() || allow_invalid) && target.has_unknown_values() {
-        render::human_to_stderr(&report.warnings, &doc.source);
-        eprintln!(
-            "ctsel: {flag} {}: these selectors hold values known only at deploy time; give them with --param NAME=VALUE to decide records",
-            input.display()
-        );
-        return Err(2);
-    }
-    if let Some(set) = set {
-        let program = Program::new(&set);
-        return Ok((set, program));
-    }
+    let report = match target.decidable(&options, allow_invalid) {
+        Ok((set, _)) => {
+            let program = Program::new(&set);
+            return Ok((set, program));
+        }
+        Err(Refusal::Unknown(report)) => {
+            render::human_to_stderr(&report.warnings, &doc.source);
+            eprintln!(
+                "ctsel: {flag} {}: these selectors hold values known only at deploy time; give them with --param NAME=VALUE to decide records",
+                input.display()
+            );
+            return Err(2);
+        }
+        Err(Refusal::Structural(report) | Refusal::Rejected(report)) => report,
+        Err(_) => return Err(2),
+    };
     let structural = report
         .errors
         .iter()
         .any(|d| d.exception == ctsel::PARAM_VALIDATION_ERROR);
-    if allow_invalid && !structural {
-        if let Some(set) = ctsel::lenient(doc).filter(|_| !target.has_unknown_values()) {
-            let program = Program::new(&set);
-            return Ok((set, program));
-        }
-    }
     render::human_to_stderr(&report.errors, &doc.source);
     let n = report.errors.len();
     let plural = if n == 1 { "" } else { "s" };
@@ -327,42 +324,23 @@ fn choose(
         eprintln!("ctsel: {flag} {name}: {m}");
         2u8
     };
-    let errors: Vec<_> = file
-        .notes
-        .iter()
-        .filter(|d| d.severity == ctsel::Severity::Error)
-        .cloned()
-        .collect();
-    if !errors.is_empty() {
-        render::human_to_stderr(&errors, &file.source);
-        return Err(fail("no selectors read from this file".into()));
-    }
-    let ids = |ts: &[Resource]| {
-        ts.iter()
-            .filter_map(|t| t.name.clone())
-            .collect::<Vec<_>>()
-            .join(", ")
-    };
-    if let Some(id) = resource {
-        let all = ids(&file.resources);
-        return match file
-            .resources
-            .into_iter()
-            .find(|t| t.name.as_deref() == Some(id))
-        {
-            Some(t) => Ok(t),
-            None => Err(fail(format!(
-                "--resource {id}: no such resource with selectors (there are: {all})"
-            ))),
-        };
-    }
-    let mut resources = file.resources;
-    match resources.len() {
-        1 => Ok(resources.remove(0)),
-        0 => Err(fail("no resource with selectors in this file".into())),
-        n => Err(fail(format!(
-            "{n} resources with selectors ({}); choose one with --resource ID",
-            ids(&resources)
-        ))),
-    }
+    let source = file.source.clone();
+    file.choose(resource).map_err(|why| match why {
+        Choice::Unreadable(errors) => {
+            render::human_to_stderr(&errors, &source);
+            fail("no selectors read from this file".into())
+        }
+        Choice::NoSuch(all) => fail(format!(
+            "--resource {}: no such resource with selectors (there are: {})",
+            resource.unwrap_or_default(),
+            all.join(", ")
+        )),
+        Choice::None => fail("no resource with selectors in this file".into()),
+        Choice::Several(all) => fail(format!(
+            "{} resources with selectors ({}); choose one with --resource ID",
+            all.len(),
+            all.join(", ")
+        )),
+        _ => 2,
+    })
 }

@@ -755,6 +755,103 @@ fn pointer_at(root: &Node, span: Span) -> Pointer {
     }
 }
 
+/// Why a selector file gives no one resource to decide records with
+/// ([`SelectorFile::choose`]).
+#[derive(Clone, Debug)]
+#[non_exhaustive]
+pub enum Choice {
+    /// The file itself is in error (the notes say why).
+    Unreadable(Vec<Diagnostic>),
+    /// No resource in the file has selectors.
+    None,
+    /// Several have, and none was named: their names.
+    Several(Vec<String>),
+    /// The named one is not among them: the names there are.
+    NoSuch(Vec<String>),
+}
+
+/// Why a resource's selectors cannot decide records
+/// ([`Resource::decidable`]), with the report that says so.
+#[derive(Clone, Debug)]
+#[non_exhaustive]
+pub enum Refusal {
+    /// Some value is known only at deploy time.
+    Unknown(Report),
+    /// The AWS CLI would refuse the selectors before sending them.
+    Structural(Report),
+    /// AWS would reject them (and `allow_invalid` was not given).
+    Rejected(Report),
+}
+
+impl SelectorFile {
+    /// The one resource a record-side command decides with: the API
+    /// document, the file's only resource, or the one named `resource`.
+    ///
+    /// # Errors
+    /// [`Choice`] says why there is not exactly one.
+    pub fn choose(self, resource: Option<&str>) -> Result<Resource, Choice> {
+        let errors: Vec<Diagnostic> = self
+            .notes
+            .iter()
+            .filter(|d| d.severity == Severity::Error)
+            .cloned()
+            .collect();
+        if !errors.is_empty() {
+            return Err(Choice::Unreadable(errors));
+        }
+        let names = |rs: &[Resource]| rs.iter().filter_map(|r| r.name.clone()).collect();
+        let mut resources = self.resources;
+        if let Some(id) = resource {
+            return match resources.iter().position(|r| r.name.as_deref() == Some(id)) {
+                Some(i) => Ok(resources.swap_remove(i)),
+                None => Err(Choice::NoSuch(names(&resources))),
+            };
+        }
+        match resources.len() {
+            1 => Ok(resources.remove(0)),
+            0 => Err(Choice::None),
+            _ => Err(Choice::Several(names(&resources))),
+        }
+    }
+}
+
+impl Resource {
+    /// The selector set to decide records with, checked with every
+    /// service error reported: the validated set, or with `allow_invalid`
+    /// the set as written when AWS rejects it only on service rules.
+    ///
+    /// # Errors
+    /// [`Refusal`] says why the selectors cannot decide, with the report.
+    pub fn decidable(
+        &self,
+        options: &ValidateOptions,
+        allow_invalid: bool,
+    ) -> Result<(SelectorSet, Report), Refusal> {
+        let all = ValidateOptions {
+            report_all: true,
+            ..options.clone()
+        };
+        let (report, set) = self.check(&all);
+        if let Some(set) = set {
+            return Ok((set, report));
+        }
+        if (report.is_valid() || allow_invalid) && self.has_unknown_values() {
+            return Err(Refusal::Unknown(report));
+        }
+        let structural = report
+            .errors
+            .iter()
+            .any(|d| d.exception == crate::diagnostic::PARAM_VALIDATION_ERROR);
+        if structural {
+            return Err(Refusal::Structural(report));
+        }
+        match crate::validate::lenient(&self.document).filter(|_| allow_invalid) {
+            Some(set) => Ok((set, report)),
+            None => Err(Refusal::Rejected(report)),
+        }
+    }
+}
+
 impl Resource {
     /// Validates the target as AWS would its resource's request.
     ///
