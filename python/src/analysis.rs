@@ -136,7 +136,7 @@ pub fn diff<'py>(
     let mut given = Vec::new();
     if let Some(records) = records {
         for r in records.try_iter()? {
-            given.push(record_bytes(&r?)?);
+            given.push(record_bytes(&r?)?.into_owned());
         }
     }
     let diff_options = ctsel::DiffOptions {

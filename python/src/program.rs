@@ -523,7 +523,7 @@ impl Program {
     fn decide_many(&self, py: Python<'_>, records: &Bound<'_, PyAny>) -> PyResult<Vec<Verdict>> {
         let mut all = Vec::new();
         for r in records.try_iter()? {
-            all.push(record_bytes(&r?)?);
+            all.push(record_bytes(&r?)?.into_owned());
         }
         let program = &self.program;
         Ok(py.detach(|| {
@@ -690,14 +690,6 @@ impl Program {
 }
 
 impl Program {
-    pub fn set(&self) -> &SelectorSet {
-        &self.set
-    }
-
-    pub fn inner(&self) -> &ctsel::Program {
-        &self.program
-    }
-
     pub fn compiled(set: SelectorSet) -> Program {
         Program::of(set, None)
     }

@@ -4,19 +4,21 @@
 use pyo3::exceptions::PyTypeError;
 use pyo3::prelude::*;
 use pyo3::types::{PyBytes, PyDict, PyList, PyString};
+use std::borrow::Cow;
 
-/// A record's JSON text: `bytes` and `str` as given, a `dict` written by
-/// Python's own `json` module (so that whatever Python calls JSON is what
-/// is decided; a value `json` cannot write is a `TypeError`).
-pub fn record_bytes(value: &Bound<'_, PyAny>) -> PyResult<Vec<u8>> {
+/// A record's JSON text: `bytes` and `str` as given (borrowed where
+/// Python allows it, so that deciding one record copies nothing), a `dict`
+/// written by Python's own `json` module (so that whatever Python calls
+/// JSON is what is decided; a value `json` cannot write is a `TypeError`).
+pub fn record_bytes<'a>(value: &'a Bound<'_, PyAny>) -> PyResult<Cow<'a, [u8]>> {
     if let Ok(b) = value.cast::<PyBytes>() {
-        return Ok(b.as_bytes().to_vec());
+        return Ok(Cow::Borrowed(b.as_bytes()));
     }
     if let Ok(s) = value.cast::<PyString>() {
-        return Ok(s.to_cow()?.as_bytes().to_vec());
+        return Ok(Cow::Owned(s.to_cow()?.as_bytes().to_vec()));
     }
     if value.is_instance_of::<PyDict>() {
-        return Ok(dumps(value)?.into_bytes());
+        return Ok(Cow::Owned(dumps(value)?.into_bytes()));
     }
     Err(PyTypeError::new_err(format!(
         "a record is bytes, str or dict, not {}",
