@@ -6,6 +6,7 @@
 // common path is at the root; `input`, `record`, `reference` and
 // `strategies` are the documented expert modules.
 mod compile;
+mod contain;
 mod convert;
 mod diagnostic;
 mod diff;
@@ -26,6 +27,9 @@ pub mod strategies;
 mod validate;
 
 pub use compile::Program;
+pub use contain::{
+    contains, covers, equivalent, AnalysisError, Containment, Coverage, Equivalence, Gap,
+};
 pub use convert::{basic_to_advanced, ConvertError, ConvertErrorKind};
 pub use diagnostic::{
     Diagnostic, Layer, Provenance, Severity, CLOUDTRAIL_ARN_INVALID, INVALID_EVENT_SELECTORS,

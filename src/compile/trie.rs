@@ -163,9 +163,11 @@ impl Trie {
         self.nodes.len()
     }
 
-    /// True when only the root exists.
+    /// True when no key was inserted.
     pub fn is_empty(&self) -> bool {
-        self.nodes.len() == 1
+        // The root alone still holds the empty key's atoms (`EndsWith ""`
+        // from selectors built by hand): such a trie is not empty.
+        self.nodes.len() == 1 && self.nodes[0].pass.is_empty() && self.nodes[0].end.is_empty()
     }
 }
 
@@ -178,6 +180,17 @@ mod tests {
         t.walk(v.bytes(), &mut |a| out.push(a));
         out.sort();
         out
+    }
+
+    #[test]
+    fn the_empty_key_alone_makes_a_trie() {
+        // Found by the containment procedure's brute-force test: a matcher
+        // skipped its suffix trie when `EndsWith [""]` was its only suffix.
+        let mut t = Trie::default();
+        assert!(t.is_empty());
+        t.insert("".bytes(), 0, true);
+        assert!(!t.is_empty());
+        assert_eq!(hits(&t, "anything"), [0]);
     }
 
     #[test]
