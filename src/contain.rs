@@ -40,13 +40,16 @@
 //! and keeps per field the set of candidates still allowed; each condition
 //! is one field's set of candidates, so the sets never need re-checking.
 //!
-//! Two field domains are narrower than "any string or absent": the
-//! category is never absent (it is inferred) and never `Insight` (such
-//! records are not governed by selectors); `readOnly` is never absent (it
-//! reads as `false`, U13) and, being lowercased, is a string that
-//! lowercasing leaves alone. Candidates outside a domain are dropped; the
-//! argument above still holds for ASCII operands, which are all `readOnly`
-//! can have in valid selectors.
+//! Two field domains are narrower than "any string or absent", and their
+//! candidates outside the domain are dropped (a domain's own values are
+//! candidates, so nothing is lost): the category is never absent (it is
+//! inferred) and never `Insight` (such records are not governed by
+//! selectors); `readOnly` is `true` or `false`. CloudTrail writes it as a
+//! boolean, a missing one reads as `false` (U13), and the strings `"true"`
+//! and `"false"` read as the booleans. A record with another `readOnly`
+//! string is malformed and outside the space proved over: without that
+//! limit a ReadOnly and a WriteOnly selector would not together cover
+//! "All", which no real record can tell apart.
 
 use crate::compile::Program;
 use crate::diff::Witness;
@@ -175,7 +178,7 @@ impl Domain {
             .unwrap_or('\u{10ffff}');
         let realisable = |v: &str| match slot {
             Slot::Scalar(Field::EventCategory) => v != "Insight",
-            Slot::Scalar(Field::ReadOnly) => v.to_lowercase() == v,
+            Slot::Scalar(Field::ReadOnly) => v == "true" || v == "false",
             _ => true,
         };
         let mut candidates = Vec::new();
@@ -194,6 +197,18 @@ impl Domain {
                 suffixes,
                 c,
             };
+        }
+        // Values real records have, so that witnesses read naturally;
+        // more candidates never lose a profile.
+        let natural: &[&str] = match slot {
+            Slot::Scalar(Field::EventCategory) => &["Management", "Data", "NetworkActivity"],
+            Slot::Scalar(Field::ReadOnly) => &["true", "false"],
+            _ => &[],
+        };
+        for v in natural {
+            if !exact.iter().any(|e| e == v) {
+                exact.push(v.to_string());
+            }
         }
         exact.sort_by(|a, b| (a.len(), a).cmp(&(b.len(), b)));
         candidates.extend(
@@ -267,9 +282,7 @@ impl Domain {
         for (i, c) in self.candidates.iter().enumerate() {
             let holds = match c {
                 Candidate::Absent => any,
-                Candidate::Exact(v) => {
-                    (any || hit(&test.select, v)) && !hit(&test.deselect, v)
-                }
+                Candidate::Exact(v) => (any || hit(&test.select, v)) && !hit(&test.deselect, v),
                 Candidate::Between(p, s) => {
                     (any || sel_p[*p] || sel_s[*s]) && !des_p[*p] && !des_s[*s]
                 }
@@ -403,7 +416,16 @@ impl Space {
             let d = &self.domains[i];
             state[i]
                 .iter()
-                .min_by_key(|&k| d.value(k).map_or(0, |v| v.chars().count() + 1))
+                .min_by_key(|&k| {
+                    // Absent, then an operand, then a made-up value; the
+                    // shortest of each.
+                    let rank = match d.candidates[k] {
+                        Candidate::Absent => 0,
+                        Candidate::Exact(_) => 1,
+                        Candidate::Between(..) => 2,
+                    };
+                    (rank, d.value(k).map_or(0, |v| v.chars().count()))
+                })
                 .and_then(|k| d.value(k))
         };
         let mut r = Map::new();
@@ -506,6 +528,15 @@ pub struct AnalysisError {
     expected: String,
 }
 
+impl AnalysisError {
+    pub(crate) fn new(record: Value, expected: &str) -> AnalysisError {
+        AnalysisError {
+            record,
+            expected: expected.to_string(),
+        }
+    }
+}
+
 impl fmt::Display for AnalysisError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         write!(
@@ -586,15 +617,18 @@ impl Containment {
 /// [`AnalysisError`] if the compiled program does not confirm a witness,
 /// which would be a defect in ctsel.
 pub fn contains(a: &SelectorSet, b: &SelectorSet) -> Result<Containment, AnalysisError> {
-    let (pa, pb) = (Program::new(a), Program::new(b));
+    contains_compiled(&Program::new(a), &Program::new(b))
+}
+
+pub(crate) fn contains_compiled(pa: &Program, pb: &Program) -> Result<Containment, AnalysisError> {
     let mut witnesses = Vec::new();
     for record in uncovered(pb.ir(), &[pa.ir()]) {
-        let (va, vb) = (decide(&pa, &record), decide(&pb, &record));
+        let (va, vb) = (decide(pa, &record), decide(pb, &record));
         if va.is_logged() || !vb.is_logged() {
-            return Err(AnalysisError {
+            return Err(AnalysisError::new(
                 record,
-                expected: "the second configuration logs it and the first does not".into(),
-            });
+                "the second configuration logs it and the first does not",
+            ));
         }
         witnesses.push(Witness {
             record,
@@ -642,8 +676,15 @@ impl Equivalence {
 ///
 /// As [`contains`].
 pub fn equivalent(a: &SelectorSet, b: &SelectorSet) -> Result<Equivalence, AnalysisError> {
-    let only_b = contains(a, b)?.witnesses;
-    let only_a = contains(b, a)?
+    equivalent_compiled(&Program::new(a), &Program::new(b))
+}
+
+pub(crate) fn equivalent_compiled(
+    pa: &Program,
+    pb: &Program,
+) -> Result<Equivalence, AnalysisError> {
+    let only_b = contains_compiled(pa, pb)?.witnesses;
+    let only_a = contains_compiled(pb, pa)?
         .witnesses
         .into_iter()
         .map(|w| Witness {
@@ -714,10 +755,10 @@ pub fn covers(
         let requirement = decide(&pr, &record);
         let configurations: Vec<Verdict> = pcs.iter().map(|p| decide(p, &record)).collect();
         if !requirement.is_logged() || configurations.iter().any(Verdict::is_logged) {
-            return Err(AnalysisError {
+            return Err(AnalysisError::new(
                 record,
-                expected: "the requirement logs it and no configuration does".into(),
-            });
+                "the requirement logs it and no configuration does",
+            ));
         }
         gaps.push(Gap {
             record,
@@ -765,7 +806,10 @@ mod tests {
         assert!(values.contains(&Some("abxb".into())));
         assert!(values.contains(&Some("x".into())));
         // The fast judgement agrees with testing the strings themselves.
-        let t = test(vec![Pattern::Prefix("ab".into())], vec![Pattern::Suffix("b".into())]);
+        let t = test(
+            vec![Pattern::Prefix("ab".into())],
+            vec![Pattern::Suffix("b".into())],
+        );
         let set = d.passing(&t);
         for (i, v) in values.iter().enumerate() {
             let expect = v
@@ -791,12 +835,21 @@ mod tests {
             origin: 0,
             conditions: vec![],
             resource: Some(ResourceCondition {
-                types: vec![test(vec![Pattern::Equals("AWS::S3::Object".into())], vec![])],
+                types: vec![test(
+                    vec![Pattern::Equals("AWS::S3::Object".into())],
+                    vec![],
+                )],
                 arns: vec![t],
             }),
         };
-        let not_equals = arn(test(vec![], vec![Pattern::Equals("arn:aws:s3:::b/".into())]));
-        let not_starts = arn(test(vec![], vec![Pattern::Prefix("arn:aws:s3:::b/".into())]));
+        let not_equals = arn(test(
+            vec![],
+            vec![Pattern::Equals("arn:aws:s3:::b/".into())],
+        ));
+        let not_starts = arn(test(
+            vec![],
+            vec![Pattern::Prefix("arn:aws:s3:::b/".into())],
+        ));
         let space = Space::new(&[&not_equals, &not_starts]);
         let w = space.find(&[0], &[1]).unwrap();
         assert_eq!(w["resources"][0]["ARN"], "arn:aws:s3:::b/x");
@@ -823,6 +876,14 @@ mod tests {
         let refs: Vec<&Pattern> = pats.iter().collect();
         let d = Domain::new(Slot::Scalar(Field::EventCategory), &refs);
         let values: Vec<Option<String>> = (0..d.candidates.len()).map(|i| d.value(i)).collect();
-        assert_eq!(values, [Some("x".into())]);
+        assert_eq!(
+            values,
+            [
+                Some("Data".into()),
+                Some("Management".into()),
+                Some("NetworkActivity".into()),
+                Some("x".into())
+            ]
+        );
     }
 }

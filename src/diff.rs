@@ -1,8 +1,10 @@
 //! The semantic difference between two selector configurations: concrete
-//! records that one logs and the other does not, or evidence that they
-//! agree.
+//! records that one logs and the other does not, or a proof that there are
+//! none. The proof and its witnesses come from [`crate::contain`]; this
+//! module adds the user's own records, and a sampling search kept as an
+//! independent cross-check of the proof.
 //!
-//! Records are built from both configurations' own values: every operand,
+//! Sampled records are built from both configurations' own values: every operand,
 //! and near misses around it (one character more, one less, another first
 //! character, an object key under an S3 prefix). A deterministic generator
 //! draws records from these candidates; each record the two programs
@@ -10,6 +12,7 @@
 //! elements) while the difference remains.
 
 use crate::compile::Program;
+use crate::contain::AnalysisError;
 use crate::eval::Verdict;
 use crate::ir::{Ir, Pattern};
 use crate::model::{Field, SelectorSet};
@@ -19,7 +22,8 @@ use serde_json::{json, Map, Value};
 /// How hard to look.
 #[derive(Clone, Debug)]
 pub struct DiffOptions {
-    /// Generated records to try.
+    /// Generated records to try as well, as a cross-check of the proof (0:
+    /// none; the proof alone decides).
     pub samples: usize,
     /// Generator seed (the search is deterministic for a seed).
     pub seed: u64,
@@ -30,7 +34,7 @@ pub struct DiffOptions {
 impl Default for DiffOptions {
     fn default() -> DiffOptions {
         DiffOptions {
-            samples: 20_000,
+            samples: 0,
             seed: 1,
             max_witnesses: 5,
         }
@@ -53,8 +57,12 @@ pub struct Witness {
 /// The outcome of a comparison.
 #[derive(Clone, Debug, Default)]
 pub struct DiffReport {
-    /// Records decided differently, minimal ones first.
+    /// Records decided differently: the proof's witnesses (both ways,
+    /// smallest first), then given records.
     pub witnesses: Vec<Witness>,
+    /// The verdict is a proof over every record ([`diff`]), not the absence
+    /// of a difference among those tried ([`Differ::generated`]).
+    pub proved: bool,
     /// Generated records compared.
     pub generated: usize,
     /// Given records compared.
@@ -65,7 +73,8 @@ pub struct DiffReport {
 }
 
 impl DiffReport {
-    /// True when no record told the configurations apart.
+    /// True when no record tells the configurations apart: proved so when
+    /// [`DiffReport::proved`], else none of those tried did.
     pub fn equivalent(&self) -> bool {
         self.witnesses.is_empty()
     }
@@ -297,7 +306,53 @@ impl Differ {
         }
     }
 
-    /// Searches generated records for differences.
+    /// Decides the question for every record: the proof's witnesses both
+    /// ways (none when equivalent). With [`DiffOptions::samples`], a
+    /// sampling search runs too and must agree.
+    ///
+    /// # Errors
+    ///
+    /// As [`diff`].
+    pub fn proved(&self, options: &DiffOptions) -> Result<DiffReport, AnalysisError> {
+        let proof = crate::contain::equivalent_compiled(&self.pa, &self.pb)?;
+        let mut witnesses: Vec<Witness> = proof.only_a.into_iter().chain(proof.only_b).collect();
+        witnesses.sort_by_key(|w| w.record.to_string().len());
+        let mut report = DiffReport {
+            witnesses,
+            proved: true,
+            ..DiffReport::default()
+        };
+        if options.samples > 0 {
+            let sampled = self.generated(options);
+            report.generated = sampled.generated;
+            if let (true, Some(w)) = (report.equivalent(), sampled.witnesses.first()) {
+                return Err(AnalysisError::new(
+                    w.record.clone(),
+                    "sampling found a difference between configurations proved equivalent",
+                ));
+            }
+        }
+        Ok(report)
+    }
+
+    /// Checks that no given record contradicts a proof of equivalence.
+    ///
+    /// # Errors
+    ///
+    /// As [`diff`].
+    pub fn consistent(&self, report: &DiffReport) -> Result<(), AnalysisError> {
+        match report.witnesses.iter().find(|w| w.given) {
+            Some(w) if report.proved && !report.witnesses.iter().any(|w| !w.given) => {
+                Err(AnalysisError::new(
+                    w.record.clone(),
+                    "a given record is decided differently by configurations proved equivalent",
+                ))
+            }
+            _ => Ok(()),
+        }
+    }
+
+    /// Searches generated records for differences (a sample, not a proof).
     pub fn generated(&self, options: &DiffOptions) -> DiffReport {
         let (pa, pb) = (&self.pa, &self.pb);
         let c = candidates(&[pa.ir(), pb.ir()]);
@@ -379,8 +434,10 @@ fn canonical(v: &Value) -> String {
     sorted(v).to_string()
 }
 
-/// Compares two configurations on generated records and on `given` ones
-/// (record bytes; unparseable ones are skipped).
+/// Decides whether two configurations log the same records, and compares
+/// them on `given` records (record bytes; unparseable ones are skipped).
+/// The answer is proved; with [`DiffOptions::samples`], a sampling search
+/// checks the proof too.
 ///
 /// # Examples
 ///
@@ -392,19 +449,27 @@ fn canonical(v: &Value) -> String {
 /// };
 /// let all = set(r#"[{"ReadWriteType": "All"}]"#)?;
 /// let both = set(r#"[{"ReadWriteType": "ReadOnly"}, {"ReadWriteType": "WriteOnly"}]"#)?;
-/// assert!(diff(&all, &both, &[], &DiffOptions::default()).equivalent());
+/// let report = diff(&all, &both, &[], &DiffOptions::default())?;
+/// assert!(report.equivalent() && report.proved);
 /// # Ok::<(), Box<dyn std::error::Error>>(())
 /// ```
+///
+/// # Errors
+///
+/// [`AnalysisError`] when a compiled program does not confirm a witness of
+/// the proof, or sampling finds a difference the proof ruled out: either
+/// would be a defect in ctsel.
 pub fn diff(
     a: &SelectorSet,
     b: &SelectorSet,
     given: &[Vec<u8>],
     options: &DiffOptions,
-) -> DiffReport {
+) -> Result<DiffReport, AnalysisError> {
     let d = Differ::new(a, b);
-    let mut report = d.generated(options);
+    let mut report = d.proved(options)?;
     for bytes in given {
         d.given(&mut report, bytes, options.max_witnesses);
     }
-    report
+    d.consistent(&report)?;
+    Ok(report)
 }

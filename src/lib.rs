@@ -21,6 +21,7 @@ mod model;
 mod parse;
 pub mod record;
 pub mod reference;
+mod requirement;
 mod source;
 #[cfg(feature = "proptest")]
 pub mod strategies;
@@ -53,6 +54,9 @@ pub use model::{
 };
 pub use parse::{parse_bytes, parse_str, Client, ParseError, ParseOptions};
 pub use record::{RecordView, ScanError, ScanErrorKind};
+pub use requirement::{
+    requirement, requirements, trail_checks, Requirement, TrailCheck, TrailNeeds,
+};
 pub use source::{LineCol, Pointer, SourceText, Span};
 pub use validate::{
     catalog_entries, check, default_store_selector, is_partition, lenient, validate, Catalog,

@@ -7,12 +7,13 @@
 //! such operands: every combination of atoms a string can satisfy, one of
 //! these satisfies (`x` stands for the characters no operand uses).
 //! Records carry no resource element, one, or two, so the procedure's
-//! "one element suffices" is tested too, not assumed.
+//! "one element suffices" is tested too, not assumed. `readOnly` is
+//! absent, a boolean, or a string that reads as one.
 
 use ctsel::{
     basic_to_advanced, contains, covers, equivalent, AdvancedSelector, BasicDataResource,
-    BasicSelector, Differ, DiffOptions, Field, FieldCondition, Operator, Program,
-    ReadWriteType, SelectorSet,
+    BasicSelector, DiffOptions, Differ, Field, FieldCondition, Operator, Program, ReadWriteType,
+    SelectorSet,
 };
 use serde_json::{json, Map, Value};
 
@@ -94,10 +95,7 @@ fn advanced_selector(rng: &mut Rng) -> AdvancedSelector {
         &[if data { "Data" } else { "Management" }],
     )];
     if rng.chance(40) {
-        fs.push(equals(
-            Field::ReadOnly,
-            &[rng.pick(&["true", "false"])],
-        ));
+        fs.push(equals(Field::ReadOnly, &[rng.pick(&["true", "false"])]));
     }
     if rng.chance(50) {
         fs.push(string_condition(rng, Field::EventSource));
@@ -191,13 +189,21 @@ fn same_records(rng: &mut Rng, set: &SelectorSet) -> SelectorSet {
             let mut v = v.clone();
             match rng.below(3) {
                 0 => v.reverse(),
-                1 if v[0].field_selectors.iter().all(|f| f.field != Field::ReadOnly) => {
+                1 if v[0]
+                    .field_selectors
+                    .iter()
+                    .all(|f| f.field != Field::ReadOnly) =>
+                {
                     // Its read and its write halves, beside it: each is
                     // narrower, so the union is unchanged.
                     let mut reads = v[0].clone();
                     let mut writes = v[0].clone();
-                    reads.field_selectors.push(equals(Field::ReadOnly, &["true"]));
-                    writes.field_selectors.push(equals(Field::ReadOnly, &["false"]));
+                    reads
+                        .field_selectors
+                        .push(equals(Field::ReadOnly, &["true"]));
+                    writes
+                        .field_selectors
+                        .push(equals(Field::ReadOnly, &["false"]));
                     v.push(reads);
                     v.push(writes);
                 }
@@ -239,8 +245,8 @@ fn mutated(rng: &mut Rng, set: &SelectorSet) -> SelectorSet {
                     s.field_selectors.remove(k);
                 }
                 // Only free-string fields change operator: the others
-                    // take Equals in valid selectors, and their operands
-                    // are outside the alphabet.
+                // take Equals in valid selectors, and their operands
+                // are outside the alphabet.
                 1 if matches!(
                     s.field_selectors[k].field,
                     Field::EventSource | Field::ResourcesArn
@@ -281,8 +287,22 @@ fn records() -> Vec<Vec<u8>> {
     let values = strings();
     let mut opt: Vec<Option<String>> = vec![None];
     opt.extend(values.iter().cloned().map(Some));
-    let categories = [None, Some("Management"), Some("Data"), Some("Insight"), Some("x")];
-    let read_only = [None, Some(json!(true)), Some(json!(false)), Some(json!("x"))];
+    let categories = [
+        None,
+        Some("Management"),
+        Some("Data"),
+        Some("Insight"),
+        Some("x"),
+    ];
+    // readOnly is a boolean in CloudTrail records; a string reads as its
+    // lowercase. Other strings are malformed and outside the space the
+    // procedure proves over (see `contain`).
+    let read_only = [
+        None,
+        Some(json!(true)),
+        Some(json!(false)),
+        Some(json!("TRUE")),
+    ];
     let mut types: Vec<Option<&str>> = vec![None, Some("x")];
     types.extend(TYPES.iter().map(|t| Some(*t)));
     let element = |t: Option<&str>, a: &Option<String>| {
@@ -308,7 +328,9 @@ fn records() -> Vec<Vec<u8>> {
         .iter()
         .filter(|e| {
             e.get("type").is_some_and(|t| t != "x")
-                && e.get("ARN").and_then(Value::as_str).is_some_and(|a| a.len() == 1)
+                && e.get("ARN")
+                    .and_then(Value::as_str)
+                    .is_some_and(|a| a.len() == 1)
         })
         .collect();
     for x in &typed {
@@ -346,7 +368,11 @@ fn logged(set: &SelectorSet, records: &[Vec<u8>]) -> Vec<bool> {
     let p = Program::new(set);
     records
         .iter()
-        .map(|r| p.decide_bytes(r).expect("generated records parse").is_logged())
+        .map(|r| {
+            p.decide_bytes(r)
+                .expect("generated records parse")
+                .is_logged()
+        })
         .collect()
 }
 
@@ -385,7 +411,8 @@ fn containment_agrees_with_brute_force() {
             confirmed(contains(&b, &a), &b, &a).holds(),
         );
         assert_eq!(
-            proved, brute,
+            proved,
+            brute,
             "case {case}: (a ⊇ b, b ⊇ a) proved {proved:?}, brute force {brute:?}\na = {}\nb = {}",
             a.to_json(),
             b.to_json()
@@ -400,7 +427,11 @@ fn containment_agrees_with_brute_force() {
                     samples: 300,
                     ..DiffOptions::default()
                 });
-                assert!(report.equivalent(), "case {case}: sampling found {:?}", report.witnesses[0].record);
+                assert!(
+                    report.equivalent(),
+                    "case {case}: sampling found {:?}",
+                    report.witnesses[0].record
+                );
             }
             (true, false) | (false, true) => one_way += 1,
             (false, false) => unequal += 1,
@@ -409,8 +440,14 @@ fn containment_agrees_with_brute_force() {
     // Coverage guard: both answers, and one-way containment, occur often.
     let n = pairs();
     assert!(equal * 5 >= n, "only {equal} of {n} pairs equivalent");
-    assert!(unequal * 5 >= n, "only {unequal} of {n} pairs differ both ways");
-    assert!(one_way * 20 >= n, "only {one_way} of {n} pairs contained one way");
+    assert!(
+        unequal * 5 >= n,
+        "only {unequal} of {n} pairs differ both ways"
+    );
+    assert!(
+        one_way * 20 >= n,
+        "only {one_way} of {n} pairs contained one way"
+    );
 }
 
 #[test]
@@ -435,7 +472,8 @@ fn coverage_of_a_union_agrees_with_brute_force() {
         let brute = subset(&lr, &union);
         let proved = covers(&req, &[&c1, &c2]).expect("confirmed").covered();
         assert_eq!(
-            proved, brute,
+            proved,
+            brute,
             "case {case}\nrequirement = {}\nc1 = {}\nc2 = {}",
             req.to_json(),
             c1.to_json(),
@@ -450,6 +488,9 @@ fn coverage_of_a_union_agrees_with_brute_force() {
             uncovered += 1;
         }
     }
-    assert!(covered >= 10 && uncovered >= 10, "{covered} covered, {uncovered} not");
+    assert!(
+        covered >= 10 && uncovered >= 10,
+        "{covered} covered, {uncovered} not"
+    );
     assert!(only_together >= 1, "no case covered only by the union");
 }

@@ -222,6 +222,7 @@ fn the_expert_modules_and_the_rest_of_the_root() {
             ..DiffOptions::default()
         }
     )
+    .unwrap()
     .equivalent());
     let _ = Differ::new(&set, &set);
     let _: (Severity, Provenance) = (Severity::Error, Provenance::Verbatim);

@@ -117,11 +117,11 @@ pub fn convert<'py>(
     to_python(py, &SelectorSet::Advanced(advanced).to_json())
 }
 
-/// `diff(a, b, options, samples, records)`: records that one
-/// configuration logs and the other does not, as `ctsel diff --format
+/// `diff(a, b, options, samples, records)`: whether the two log the same
+/// records (proved), with witnesses both ways, as `ctsel diff --format
 /// json` reports them.
 #[pyfunction]
-#[pyo3(signature = (a, b, options=None, samples=20_000, records=None))]
+#[pyo3(signature = (a, b, options=None, samples=0, records=None))]
 pub fn diff<'py>(
     py: Python<'py>,
     a: &Bound<'py, PyAny>,
@@ -143,7 +143,9 @@ pub fn diff<'py>(
         samples,
         ..ctsel::DiffOptions::default()
     };
-    let report = py.detach(|| ctsel::diff(&set_a, &set_b, &given, &diff_options));
+    let report = py
+        .detach(|| ctsel::diff(&set_a, &set_b, &given, &diff_options))
+        .map_err(|e| pyo3::exceptions::PyRuntimeError::new_err(e.to_string()))?;
     let witnesses: Vec<_> = report
         .witnesses
         .iter()
@@ -154,7 +156,8 @@ pub fn diff<'py>(
         .collect();
     to_python(
         py,
-        &json!({"equivalent": report.equivalent(), "generated": report.generated,
+        &json!({"equivalent": report.equivalent(), "proved": report.proved,
+                "generated": report.generated,
                 "given": report.given, "given_differing": report.given_differing,
                 "witnesses": witnesses}),
     )

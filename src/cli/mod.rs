@@ -5,6 +5,7 @@
 //! signal.
 
 mod convert;
+mod covers;
 mod diff;
 mod explain;
 mod filter;
@@ -22,9 +23,9 @@ use std::process::ExitCode;
 
 /// The exit codes of every command, as `--help` lists them.
 pub const EXIT_CODES: &str = "Exit codes:
-  0    success (valid, equivalent, no finding at --deny)
-  1    a finding: invalid selectors, a lint finding, a difference, an
-       unparseable record under --strict
+  0    success (valid, equivalent, covered, no finding at --deny)
+  1    a finding: invalid selectors, a lint finding, a difference, a
+       requirement not covered, an unparseable record under --strict
   2    usage or input error (bad flag, unreadable or damaged input, selectors
        AWS would reject)
   3    the output cannot be written (a full disk)
@@ -60,9 +61,12 @@ enum Command {
     /// Why each record is (not) logged: every selector, every condition.
     #[command(after_help = EXIT_CODES)]
     Explain(explain::Args),
-    /// Records one configuration logs and the other does not.
+    /// Whether two configurations log the same records, proved; witnesses both ways.
     #[command(after_help = EXIT_CODES)]
     Diff(diff::Args),
+    /// Whether trails together log what a requirement asks (Security Hub, CIS, …), proved.
+    #[command(after_help = EXIT_CODES)]
+    Covers(covers::Args),
     /// Mistakes AWS accepts silently but users regret.
     #[command(after_help = EXIT_CODES)]
     Lint(lint::Args),
@@ -279,6 +283,7 @@ pub fn main() -> ExitCode {
         Command::Stats(args) => stats::run(args),
         Command::Explain(args) => explain::run(args),
         Command::Diff(args) => diff::run(args),
+        Command::Covers(args) => covers::run(args),
         Command::Lint(args) => lint::run(args),
     };
     ExitCode::from(code)
