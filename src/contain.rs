@@ -217,10 +217,9 @@ impl Domain {
                 .filter(|v| realisable(v))
                 .map(Candidate::Exact),
         );
-        for p in 0..prefixes.len() {
-            for s in 0..suffixes.len() {
-                let v = format!("{}{c}{}", prefixes[p], suffixes[s]);
-                if realisable(&v) {
+        for (p, before) in prefixes.iter().enumerate() {
+            for (s, after) in suffixes.iter().enumerate() {
+                if realisable(&format!("{before}{c}{after}")) {
                     candidates.push(Candidate::Between(p, s));
                 }
             }
@@ -404,11 +403,6 @@ impl Space {
             return None;
         }
         Some(self.record(&state))
-    }
-
-    /// Whether some record passes conjunction `i`.
-    pub(crate) fn satisfiable(&self, i: usize) -> bool {
-        self.find(&[i], &[]).is_some()
     }
 
     fn record(&self, state: &[Set]) -> Value {

@@ -12,10 +12,14 @@
 //!   keeps them exact (an S3 object element without an ARN is not logged);
 //! * Lambda and DynamoDB values → `resources.ARN Equals [...]`; an "all"
 //!   form drops the ARN condition (every resource of the type).
+//!
+//! Every result is proved equivalent to its input by the containment
+//! procedure ([`crate::equivalent`]) before it is returned.
 
 use crate::ir::basic_all_form;
 use crate::model::{
     AdvancedSelector, BasicSelector, Category, Field, FieldCondition, Operator, ReadWriteType,
+    SelectorSet,
 };
 use std::fmt;
 
@@ -36,6 +40,9 @@ pub enum ConvertErrorKind {
     ResourceType,
     /// The result would exceed the 500-value limit.
     TooManyValues,
+    /// The containment procedure found a record the result decides
+    /// differently: a defect in ctsel, reported instead of printed.
+    NotEquivalent,
 }
 
 impl ConvertError {
@@ -191,6 +198,21 @@ pub fn basic_to_advanced(set: &[BasicSelector]) -> Result<Vec<AdvancedSelector>,
             ConvertErrorKind::TooManyValues,
             format!("the advanced equivalent needs {total} values; a trail allows 500"),
         ));
+    }
+    // Nothing is handed out unproved: the result must log exactly what the
+    // input logs, for every record.
+    let basic = SelectorSet::Basic(set.to_vec());
+    let advanced = SelectorSet::Advanced(out.clone());
+    let unproved = |why: String| {
+        ConvertError::new(
+            ConvertErrorKind::NotEquivalent,
+            format!("internal error: the conversion is not equivalent ({why}); please report it"),
+        )
+    };
+    let proof =
+        crate::contain::equivalent(&basic, &advanced).map_err(|e| unproved(e.to_string()))?;
+    if let Some(w) = proof.only_a.first().or(proof.only_b.first()) {
+        return Err(unproved(format!("decided differently: {}", w.record)));
     }
     Ok(out)
 }

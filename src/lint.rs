@@ -11,8 +11,9 @@
 //! | `CT006` | warning | a literal `*` that looks like a wildcard |
 //! | `CT007` | error | data events logged on the trail's own log bucket (`--log-bucket`): runaway volume |
 
+use crate::contain::Space;
 use crate::diagnostic::Severity;
-use crate::ir::{basic_all_form, Pattern};
+use crate::ir::{basic_all_form, Condition, Ir, IrSelector, Pattern, Test};
 use crate::model::{
     AdvancedSelector, BasicSelector, Category, Document, Field, FieldCondition, Operator,
     SelectorSet,
@@ -108,20 +109,6 @@ fn covered(a: &Pattern, b: &Pattern) -> bool {
     }
 }
 
-/// Some value matches both.
-fn overlap(a: &Pattern, b: &Pattern) -> bool {
-    match (a, b) {
-        (Pattern::Prefix(x), Pattern::Prefix(y)) => {
-            x.starts_with(y.as_str()) || y.starts_with(x.as_str())
-        }
-        (Pattern::Suffix(x), Pattern::Suffix(y)) => {
-            x.ends_with(y.as_str()) || y.ends_with(x.as_str())
-        }
-        (Pattern::Prefix(_), Pattern::Suffix(_)) | (Pattern::Suffix(_), Pattern::Prefix(_)) => true,
-        _ => covered(a, b) || covered(b, a),
-    }
-}
-
 struct Cond {
     select: Vec<Pattern>,
     deselect: Vec<Pattern>,
@@ -142,29 +129,6 @@ fn split(f: &FieldCondition) -> Cond {
         }
     }
     c
-}
-
-/// Every record `a` admits on this field, `b` admits.
-fn implies(a: &Cond, b: &Cond) -> bool {
-    let select_ok = b.select.is_empty()
-        || (!a.select.is_empty()
-            && a.select
-                .iter()
-                .all(|x| b.select.iter().any(|y| covered(x, y))));
-    let deselect_ok = b.deselect.iter().all(|d| {
-        a.deselect.iter().any(|e| covered(d, e))
-            || (!a.select.is_empty() && a.select.iter().all(|x| !overlap(x, d)))
-    });
-    select_ok && deselect_ok
-}
-
-fn category(s: &AdvancedSelector) -> Option<Category> {
-    s.field_selectors
-        .iter()
-        .find(|f| f.field == Field::EventCategory)
-        .and_then(|f| f.operators.first())
-        .and_then(|(_, v)| v.first())
-        .and_then(|v| Category::from_api(v))
 }
 
 fn field(s: &AdvancedSelector, f: Field) -> Option<&FieldCondition> {
@@ -261,6 +225,7 @@ pub fn lint(doc: &Document, set: &SelectorSet, options: &LintOptions) -> Vec<Fin
         SelectorSet::Advanced(v) => advanced(v, &places, options, &mut out),
         SelectorSet::Basic(v) => basic(v, &places, options, &mut out),
     }
+    exact(set, &places, &mut out);
     out.sort_by_key(|f| (f.span.start, f.id));
     out
 }
@@ -412,94 +377,6 @@ fn advanced(
             }
         }
     }
-    // Pairs: subsumption and overlaps.
-    for (i, a) in v.iter().enumerate() {
-        for (j, b) in v.iter().enumerate() {
-            if i == j || category(a) != category(b) || category(a).is_none() {
-                continue;
-            }
-            let a_in_b = b.field_selectors.iter().all(|fb| {
-                a.field_selectors
-                    .iter()
-                    .filter(|fa| fa.field == fb.field)
-                    .any(|fa| implies(&split(fa), &split(fb)))
-            });
-            let b_in_a = a.field_selectors.iter().all(|fa| {
-                b.field_selectors
-                    .iter()
-                    .filter(|fb| fb.field == fa.field)
-                    .any(|fb| implies(&split(fb), &split(fa)))
-            });
-            // Report once per pair: the later of two identical selectors.
-            if a_in_b && (!b_in_a || i > j) {
-                out.push(Finding {
-                    id: CT003,
-                    severity: Severity::Warning,
-                    message: format!("selector {i} is subsumed by selector {j}: every event it logs, selector {j} logs too"),
-                    pointer: Pointer::root().index(i),
-                    span: places.selector(i),
-                    fix: format!("remove selector {i}"),
-                });
-                continue;
-            }
-            if i > j || a_in_b || b_in_a {
-                continue;
-            }
-            match category(a) {
-                Some(Category::Management) => {
-                    let ro = |s: &AdvancedSelector| field(s, Field::ReadOnly).map(split);
-                    let disjoint = match (ro(a), ro(b)) {
-                        (Some(x), Some(y)) => !x
-                            .select
-                            .iter()
-                            .any(|p| y.select.iter().any(|q| overlap(p, q))),
-                        _ => false,
-                    };
-                    if !disjoint {
-                        out.push(Finding {
-                            id: CT004,
-                            severity: Severity::Warning,
-                            message: format!("selectors {j} and {i} both log management events, some of them the same"),
-                            pointer: Pointer::root().index(i),
-                            span: places.selector(i),
-                            fix: "keep one management-event selector per trail".into(),
-                        });
-                    }
-                }
-                Some(Category::Data) => {
-                    let same_type = field(a, Field::ResourcesType).map(split).map(|c| c.select)
-                        == field(b, Field::ResourcesType).map(split).map(|c| c.select);
-                    let arns_overlap = match (
-                        field(a, Field::ResourcesArn).map(split),
-                        field(b, Field::ResourcesArn).map(split),
-                    ) {
-                        (Some(x), Some(y)) => {
-                            x.select.is_empty()
-                                || y.select.is_empty()
-                                || x.select
-                                    .iter()
-                                    .any(|p| y.select.iter().any(|q| overlap(p, q)))
-                        }
-                        _ => true,
-                    };
-                    if same_type && arns_overlap {
-                        out.push(Finding {
-                            id: CT005,
-                            severity: Severity::Warning,
-                            message: format!(
-                                "data selectors {j} and {i} select some of the same resources"
-                            ),
-                            pointer: Pointer::root().index(i),
-                            span: places.selector(i),
-                            fix: "merge them, or make their resources.ARN conditions disjoint"
-                                .into(),
-                        });
-                    }
-                }
-                _ => {}
-            }
-        }
-    }
 }
 
 /// Whether an API call reads (`Some(true)`) or writes (`Some(false)`),
@@ -547,7 +424,6 @@ fn log_bucket_finding(i: usize, bucket: &str, places: &Places<'_>) -> Finding {
 }
 
 fn basic(v: &[BasicSelector], places: &Places<'_>, options: &LintOptions, out: &mut Vec<Finding>) {
-    use crate::model::ReadWriteType::*;
     for (i, s) in v.iter().enumerate() {
         for (j, dr) in s.data_resources.iter().enumerate() {
             for (k, value) in dr.values.iter().enumerate() {
@@ -593,57 +469,167 @@ fn basic(v: &[BasicSelector], places: &Places<'_>, options: &LintOptions, out: &
             }
         }
     }
-    for (i, a) in v.iter().enumerate() {
-        for (j, b) in v.iter().enumerate().take(i) {
-            if a.include_management_events
-                && b.include_management_events
-                && !matches!(
-                    (a.read_write_type, b.read_write_type),
-                    (ReadOnly, WriteOnly) | (WriteOnly, ReadOnly)
-                )
-            {
+}
+
+/// CT002 (no record at all), CT003, CT004 and CT005, decided over the
+/// normalised form by the containment procedure: exact, for either kind.
+fn exact(set: &SelectorSet, places: &Places<'_>, out: &mut Vec<Finding>) {
+    let basic = matches!(set, SelectorSet::Basic(_));
+    let ir = Ir::lower(set);
+    let category = |c: Category| IrSelector {
+        origin: usize::MAX,
+        conditions: vec![Condition {
+            field: Field::EventCategory,
+            test: Test {
+                select: vec![Pattern::Equals(c.as_str().to_string())],
+                deselect: Vec::new(),
+            },
+        }],
+        resource: None,
+    };
+    let (management, data) = (category(Category::Management), category(Category::Data));
+    // CT005 asks about resources only: each selector's resource condition
+    // with its category, without its other conditions.
+    let resources: Vec<IrSelector> = ir
+        .selectors
+        .iter()
+        .map(|s| IrSelector {
+            origin: s.origin,
+            conditions: s
+                .conditions
+                .iter()
+                .filter(|c| c.field == Field::EventCategory)
+                .cloned()
+                .collect(),
+            resource: s.resource.clone(),
+        })
+        .collect();
+    let m = ir.selectors.len();
+    let mut all: Vec<&IrSelector> = ir.selectors.iter().collect();
+    all.extend(resources.iter());
+    all.push(&management);
+    all.push(&data);
+    let (mi, di) = (2 * m, 2 * m + 1);
+    let space = Space::new(&all);
+    let parts: Vec<Vec<usize>> = (0..ir.origins)
+        .map(|o| (0..m).filter(|&k| ir.selectors[k].origin == o).collect())
+        .collect();
+    let live: Vec<Vec<usize>> = parts
+        .iter()
+        .map(|p| {
+            p.iter()
+                .copied()
+                .filter(|&k| space.find(&[k], &[]).is_some())
+                .collect()
+        })
+        .collect();
+    for (i, p) in parts.iter().enumerate() {
+        let here = Pointer::root().index(i);
+        let said = out.iter().any(|f| {
+            f.id == CT002
+                && (f.pointer == here
+                    || f.pointer
+                        .as_str()
+                        .starts_with(&format!("{}/", here.as_str())))
+        });
+        if !p.is_empty() && live[i].is_empty() && !said {
+            out.push(Finding {
+                id: CT002,
+                severity: Severity::Error,
+                message: format!(
+                    "selector {i} can never match: no record satisfies all its conditions"
+                ),
+                pointer: Pointer::root().index(i),
+                span: places.selector(i),
+                fix: "remove the contradicting condition, or the selector".into(),
+            });
+        }
+    }
+    // Every record part `a` logs, some part of `b` logs.
+    let within = |a: usize, b: usize| {
+        live[a]
+            .iter()
+            .all(|&k| space.find(&[k], &live[b]).is_none())
+    };
+    let n = ir.origins;
+    let subsumed: Vec<Vec<bool>> = (0..n)
+        .map(|i| {
+            (0..n)
+                .map(|j| i != j && !live[i].is_empty() && !live[j].is_empty() && within(i, j))
+                .collect()
+        })
+        .collect();
+    for (i, row) in subsumed.iter().enumerate() {
+        for (j, &in_j) in row.iter().enumerate() {
+            // Report once per pair: the later of two that log the same.
+            if in_j && (!subsumed[j][i] || i > j) {
+                out.push(Finding {
+                    id: CT003,
+                    severity: Severity::Warning,
+                    message: format!("selector {i} is subsumed by selector {j}: every event it logs, selector {j} logs too"),
+                    pointer: Pointer::root().index(i),
+                    span: places.selector(i),
+                    fix: format!("remove selector {i}"),
+                });
+            }
+        }
+    }
+    for i in 0..n {
+        for j in 0..i {
+            if subsumed[i][j] || subsumed[j][i] {
+                continue;
+            }
+            let both = |extra: usize, offset: usize, need_resource: bool| {
+                live[i].iter().any(|&a| {
+                    live[j].iter().any(|&b| {
+                        (!need_resource
+                            || (ir.selectors[a].resource.is_some()
+                                && ir.selectors[b].resource.is_some()))
+                            && space.find(&[a + offset, b + offset, extra], &[]).is_some()
+                    })
+                })
+            };
+            if both(mi, 0, false) {
                 out.push(Finding {
                     id: CT004,
                     severity: Severity::Warning,
                     message: format!(
                         "selectors {j} and {i} both log management events, some of them the same"
                     ),
-                    pointer: Pointer::root().index(i).key("IncludeManagementEvents"),
+                    pointer: if basic {
+                        Pointer::root().index(i).key("IncludeManagementEvents")
+                    } else {
+                        Pointer::root().index(i)
+                    },
                     span: places.selector(i),
-                    fix: "set IncludeManagementEvents to false in all but one selector".into(),
+                    fix: if basic {
+                        "set IncludeManagementEvents to false in all but one selector".into()
+                    } else {
+                        "keep one management-event selector per trail".into()
+                    },
                 });
             }
-            for da in &a.data_resources {
-                for db in &b.data_resources {
-                    if da.type_ == db.type_
-                        && da
-                            .values
-                            .iter()
-                            .any(|x| db.values.iter().any(|y| basic_overlap(&da.type_, x, y)))
-                    {
-                        out.push(Finding {
-                            id: CT005,
-                            severity: Severity::Warning,
-                            message: format!("selectors {j} and {i} select some of the same {} resources", da.type_),
-                            pointer: Pointer::root().index(i).key("DataResources"),
-                            span: places.selector(i),
-                            fix: "merge the data resources into one selector, or make their values disjoint".into(),
-                        });
-                    }
-                }
+            if both(di, m, true) {
+                out.push(Finding {
+                    id: CT005,
+                    severity: Severity::Warning,
+                    message: format!(
+                        "data selectors {j} and {i} select some of the same resources"
+                    ),
+                    pointer: if basic {
+                        Pointer::root().index(i).key("DataResources")
+                    } else {
+                        Pointer::root().index(i)
+                    },
+                    span: places.selector(i),
+                    fix: if basic {
+                        "merge the data resources into one selector, or make their values disjoint"
+                            .into()
+                    } else {
+                        "merge them, or make their resources.ARN conditions disjoint".into()
+                    },
+                });
             }
         }
-    }
-}
-
-fn basic_overlap(type_: &str, x: &str, y: &str) -> bool {
-    let all = |v: &str| basic_all_form(type_, v).is_some();
-    if all(x) || all(y) {
-        return true;
-    }
-    if type_ == "AWS::S3::Object" {
-        x.starts_with(y) || y.starts_with(x)
-    } else {
-        x == y
     }
 }

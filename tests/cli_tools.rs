@@ -205,7 +205,9 @@ fn lint_each_finding_positive_and_negative() {
         ),
         ("CT003", adv(&[&arn("StartsWith", "arn:aws:s3:::logs/"), &arn("StartsWith", "arn:aws:s3:::logs/a/")]), adv(&[&arn("StartsWith", "arn:aws:s3:::logs/"), &arn("StartsWith", "arn:aws:s3:::data/")]), &[]),
         ("CT004", adv(&[&format!(r#"{MGMT},{{"Field":"readOnly","Equals":["true"]}}"#), &format!(r#"{MGMT},{{"Field":"eventSource","NotEquals":["kms.amazonaws.com"]}}"#)]), adv(&[&format!(r#"{MGMT},{{"Field":"readOnly","Equals":["false"]}}"#), &format!(r#"{MGMT},{{"Field":"readOnly","Equals":["true"]}}"#)]), &[]),
-        ("CT004", r#"[{"ReadWriteType":"All"},{"ReadWriteType":"ReadOnly"}]"#.to_string(), r#"[{"ReadWriteType":"WriteOnly"},{"ReadWriteType":"ReadOnly"}]"#.to_string(), &[]),
+        ("CT004", r#"[{"ReadWriteType":"All","ExcludeManagementEventSources":["kms.amazonaws.com"]},{"ReadWriteType":"ReadOnly"}]"#.to_string(), r#"[{"ReadWriteType":"WriteOnly"},{"ReadWriteType":"ReadOnly"}]"#.to_string(), &[]),
+        // Exact: ReadOnly adds nothing to All (subsumed, not merely overlapping).
+        ("CT003", r#"[{"ReadWriteType":"All"},{"ReadWriteType":"ReadOnly"}]"#.to_string(), r#"[{"ReadWriteType":"All","ExcludeManagementEventSources":["kms.amazonaws.com"]},{"ReadWriteType":"ReadOnly"}]"#.to_string(), &[]),
         (
             "CT005",
             adv(&[&format!(r#"{},{{"Field":"eventName","Equals":["PutObject"]}}"#, arn("StartsWith", "arn:aws:s3:::logs/")), &format!(r#"{},{{"Field":"eventName","Equals":["GetObject"]}}"#, arn("StartsWith", "arn:aws:s3:::logs/a"))]),

@@ -43,6 +43,10 @@ __all__ = [
     "lint",
     "convert",
     "diff",
+    "contains",
+    "equivalent",
+    "covers",
+    "requirements",
     "Program",
     "Verdict",
     "Stats",
@@ -177,12 +181,46 @@ def convert(selectors: Selectors, **options: Any) -> list:
     return _ctsel.convert(selectors, _options(**options))
 
 
-def diff(a: Selectors, b: Selectors, *, samples: int = 20_000,
+def diff(a: Selectors, b: Selectors, *, samples: int = 0,
          records: Optional[Iterable[Record]] = None, allow_invalid: bool = False,
          **options: Any) -> dict:
-    """Records one configuration logs and the other does not, as
-    ``ctsel diff --format json`` reports them: ``equivalent``, and
-    ``witnesses`` each with the record and both verdicts. ``records`` adds
-    real records to compare on."""
+    """Whether two configurations log the same records, proved, as
+    ``ctsel diff --format json`` reports it: ``equivalent``, ``proved``,
+    and ``witnesses`` (both ways) each with the record and both verdicts.
+    ``records`` adds real records to compare on; ``samples`` adds a
+    sampling search as a cross-check."""
     return _ctsel.diff(a, b, _options(allow_invalid=allow_invalid, **options), samples,
                        list(records) if records is not None else None)
+
+
+def contains(a: Selectors, b: Selectors, **options: Any) -> dict:
+    """Whether ``a`` logs every record ``b`` logs, for every record (a
+    proof, not a sample): ``{"contains": bool, "proved": True,
+    "witnesses": [...]}``, each witness a record ``b`` logs and ``a`` does
+    not, confirmed by the compiled programs."""
+    return _ctsel.contains(a, b, _options(**options))
+
+
+def equivalent(a: Selectors, b: Selectors, **options: Any) -> dict:
+    """Whether ``a`` and ``b`` log exactly the same records, proved:
+    ``{"equivalent": bool, "proved": True, "only_a": [...], "only_b": [...]}``."""
+    return _ctsel.equivalent(a, b, _options(**options))
+
+
+def requirements(partition: str = "aws") -> list:
+    """The requirement pack entries (Security Hub, CIS, Prowler,
+    ScoutSuite), each with its id, title, source and selectors."""
+    return _ctsel.requirements(partition)
+
+
+def covers(requirement: Selectors, configurations: Iterable[Selectors], *,
+           trails: Optional[Iterable[Any]] = None, partition: str = "aws",
+           **options: Any) -> dict:
+    """Whether the configurations together (a region's trails) log every
+    record ``requirement`` logs, proved, as ``ctsel covers --format json``
+    reports it. ``requirement`` is a pack entry id (see
+    :func:`requirements`) or selectors; ``trails`` are get-trail,
+    describe-trails or get-trail-status documents for the trail properties
+    a pack entry needs."""
+    return _ctsel.covers(requirement, list(configurations), _options(**options),
+                         list(trails) if trails is not None else None, partition)

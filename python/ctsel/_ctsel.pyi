@@ -137,6 +137,16 @@ def diff(
     a: _Selectors,
     b: _Selectors,
     options: Optional[dict] = None,
-    samples: int = 20000,
+    samples: int = 0,
     records: Optional[Sequence[_Record]] = None,
+) -> dict[str, Any]: ...
+def contains(a: _Selectors, b: _Selectors, options: Optional[dict] = None) -> dict[str, Any]: ...
+def equivalent(a: _Selectors, b: _Selectors, options: Optional[dict] = None) -> dict[str, Any]: ...
+def requirements(partition: str = "aws") -> list[dict[str, Any]]: ...
+def covers(
+    requirement: Any,
+    configurations: Sequence[_Selectors],
+    options: Optional[dict] = None,
+    trails: Optional[Sequence[Any]] = None,
+    partition: str = "aws",
 ) -> dict[str, Any]: ...

@@ -162,3 +162,144 @@ pub fn diff<'py>(
                 "witnesses": witnesses}),
     )
 }
+
+fn witness_json(w: &ctsel::Witness) -> serde_json::Value {
+    json!({"record": w.record, "a": w.a.as_str(), "b": w.b.as_str(),
+           "assumed": w.a.assumed() || w.b.assumed()})
+}
+
+fn analysis_error(e: ctsel::AnalysisError) -> PyErr {
+    pyo3::exceptions::PyRuntimeError::new_err(e.to_string())
+}
+
+/// `contains(a, b, options)`: whether `a` logs every record `b` logs,
+/// proved; witnesses are records `b` logs and `a` does not.
+#[pyfunction]
+#[pyo3(signature = (a, b, options=None))]
+pub fn contains<'py>(
+    py: Python<'py>,
+    a: &Bound<'py, PyAny>,
+    b: &Bound<'py, PyAny>,
+    options: Option<&Bound<'py, PyDict>>,
+) -> PyResult<Bound<'py, PyAny>> {
+    let options = Options::from_python(options)?;
+    let (set_a, _) = load(py, a, &options)?;
+    let (set_b, _) = load(py, b, &options)?;
+    let c = py
+        .detach(|| ctsel::contains(&set_a, &set_b))
+        .map_err(analysis_error)?;
+    let w: Vec<_> = c.witnesses.iter().map(witness_json).collect();
+    to_python(
+        py,
+        &json!({"contains": c.holds(), "proved": true, "witnesses": w}),
+    )
+}
+
+/// `equivalent(a, b, options)`: whether the two log the same records,
+/// proved, with the records only one of them logs.
+#[pyfunction]
+#[pyo3(signature = (a, b, options=None))]
+pub fn equivalent<'py>(
+    py: Python<'py>,
+    a: &Bound<'py, PyAny>,
+    b: &Bound<'py, PyAny>,
+    options: Option<&Bound<'py, PyDict>>,
+) -> PyResult<Bound<'py, PyAny>> {
+    let options = Options::from_python(options)?;
+    let (set_a, _) = load(py, a, &options)?;
+    let (set_b, _) = load(py, b, &options)?;
+    let e = py
+        .detach(|| ctsel::equivalent(&set_a, &set_b))
+        .map_err(analysis_error)?;
+    let only = |v: &[ctsel::Witness]| v.iter().map(witness_json).collect::<Vec<_>>();
+    to_python(
+        py,
+        &json!({"equivalent": e.holds(), "proved": true,
+                "only_a": only(&e.only_a), "only_b": only(&e.only_b)}),
+    )
+}
+
+/// `requirements(partition)`: the requirement pack entries.
+#[pyfunction]
+#[pyo3(signature = (partition="aws"))]
+pub fn requirements<'py>(py: Python<'py>, partition: &str) -> PyResult<Bound<'py, PyAny>> {
+    let all = ctsel::requirements(partition).map_err(PyValueError::new_err)?;
+    let v: Vec<_> = all
+        .iter()
+        .map(|r| {
+            json!({"id": r.id, "pack": r.pack, "title": r.title, "source": r.source,
+                   "selectors": r.selectors.to_json(),
+                   "trail": {"multi_region": r.trail.multi_region, "logging": r.trail.logging}})
+        })
+        .collect();
+    to_python(py, &json!(v))
+}
+
+/// `covers(requirement, configurations, options, trails, partition)`:
+/// whether the configurations together log every record the requirement
+/// does (a pack entry id, or selectors), as `ctsel covers --format json`
+/// reports it.
+#[pyfunction]
+#[pyo3(signature = (requirement, configurations, options=None, trails=None, partition="aws"))]
+pub fn covers<'py>(
+    py: Python<'py>,
+    requirement: &Bound<'py, PyAny>,
+    configurations: &Bound<'py, PyAny>,
+    options: Option<&Bound<'py, PyDict>>,
+    trails: Option<&Bound<'py, PyAny>>,
+    partition: &str,
+) -> PyResult<Bound<'py, PyAny>> {
+    let options = Options::from_python(options)?;
+    let entry = match requirement.extract::<String>() {
+        Ok(id) => ctsel::requirement(&id, partition).map_err(PyValueError::new_err)?,
+        Err(_) => None,
+    };
+    let (id, title, needs, req) = match entry {
+        Some(r) => (r.id, r.title, r.trail, r.selectors),
+        None => {
+            let (set, _) = load(py, requirement, &options)?;
+            (
+                String::new(),
+                String::new(),
+                ctsel::TrailNeeds::default(),
+                set,
+            )
+        }
+    };
+    let mut sets = Vec::new();
+    for c in configurations.try_iter()? {
+        sets.push(load(py, &c?, &options)?.0);
+    }
+    let mut documents = Vec::new();
+    if let Some(trails) = trails {
+        for t in trails.try_iter()? {
+            let text = crate::values::dumps(&t?)?;
+            documents.push(
+                serde_json::from_str::<serde_json::Value>(&text)
+                    .map_err(|e| PyValueError::new_err(format!("a trail document: {e}")))?,
+            );
+        }
+    }
+    let refs: Vec<&SelectorSet> = sets.iter().collect();
+    let coverage = py
+        .detach(|| ctsel::covers(&req, &refs))
+        .map_err(analysis_error)?;
+    let checks = ctsel::trail_checks(needs, &documents);
+    let failed = checks.iter().any(|(_, c)| *c == ctsel::TrailCheck::Fail);
+    let witnesses: Vec<_> = coverage
+        .gaps
+        .iter()
+        .map(|g| {
+            json!({"record": g.record, "requirement": g.requirement.as_str(),
+                   "configurations": g.configurations.iter().map(|v| v.as_str()).collect::<Vec<_>>()})
+        })
+        .collect();
+    to_python(
+        py,
+        &json!({"requirement": id, "title": title,
+                "covered": coverage.covered() && !failed,
+                "selectors_covered": coverage.covered(), "proved": true,
+                "trail_checks": checks.iter().map(|(p, c)| json!({"property": p, "status": c.as_str()})).collect::<Vec<_>>(),
+                "witnesses": witnesses}),
+    )
+}

@@ -32,6 +32,10 @@ fn _ctsel(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_function(wrap_pyfunction!(analysis::lint, m)?)?;
     m.add_function(wrap_pyfunction!(analysis::convert, m)?)?;
     m.add_function(wrap_pyfunction!(analysis::diff, m)?)?;
+    m.add_function(wrap_pyfunction!(analysis::contains, m)?)?;
+    m.add_function(wrap_pyfunction!(analysis::equivalent, m)?)?;
+    m.add_function(wrap_pyfunction!(analysis::covers, m)?)?;
+    m.add_function(wrap_pyfunction!(analysis::requirements, m)?)?;
     m.add("__version__", env!("CARGO_PKG_VERSION"))?;
     Ok(())
 }

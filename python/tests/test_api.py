@@ -336,7 +336,8 @@ def test_lint_finds_and_refuses():
 def test_convert_validates_and_is_equivalent():
     advanced = ctsel.convert(WRITE_ONLY)
     assert ctsel.validate(advanced, kind="advanced").valid
-    assert ctsel.diff(WRITE_ONLY, advanced, samples=2000)["equivalent"]
+    d = ctsel.diff(WRITE_ONLY, advanced, samples=2000)
+    assert d["equivalent"] and d["proved"]
     with pytest.raises(ValueError, match="already advanced"):
         ctsel.convert(FOUR_KINDS)
 
@@ -359,3 +360,27 @@ def test_testing_strategies_are_valid():
         r = ctsel.validate(s, kind=kind_of(s))
         assert r.valid, r.errors[:1]
     check()
+
+
+def test_contains_equivalent_and_covers_are_proved():
+    all_ = '[{"ReadWriteType": "All"}]'
+    reads = '[{"ReadWriteType": "ReadOnly"}]'
+    c = ctsel.contains(all_, WRITE_ONLY)
+    assert c["contains"] and c["proved"] and not c["witnesses"]
+    c = ctsel.contains(WRITE_ONLY, all_)
+    assert not c["contains"]
+    w = c["witnesses"][0]["record"]
+    assert ctsel.compile(WRITE_ONLY).decide(w).outcome == "not_logged"
+    assert ctsel.compile(all_).decide(w).outcome == "logged"
+    e = ctsel.equivalent(all_, [{"ReadWriteType": "ReadOnly"}, {"ReadWriteType": "WriteOnly"}])
+    assert e["equivalent"] and not e["only_a"] and not e["only_b"]
+    ids = [r["id"] for r in ctsel.requirements()]
+    assert "securityhub:CloudTrail.1" in ids
+    alone = ctsel.covers("securityhub:CloudTrail.1", [reads])
+    assert not alone["covered"] and alone["witnesses"]
+    together = ctsel.covers("securityhub:CloudTrail.1", [reads, WRITE_ONLY],
+                            trails=[{"trailList": [{"IsMultiRegionTrail": True}]}])
+    assert together["covered"]
+    assert {c["property"]: c["status"] for c in together["trail_checks"]} == {
+        "multi_region": "pass", "logging": "not_checked"}
+    assert ctsel.covers(all_, [reads, WRITE_ONLY])["covered"]
