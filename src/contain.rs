@@ -701,6 +701,15 @@ pub struct Gap {
     pub configurations: Vec<Verdict>,
 }
 
+impl Gap {
+    /// `{"record", "requirement", "configurations"}`, the verdicts as
+    /// `logged`/`not_logged`, as `ctsel covers --format json` prints it.
+    pub fn to_json(&self) -> Value {
+        serde_json::json!({"record": self.record, "requirement": self.requirement.as_str(),
+            "configurations": self.configurations.iter().map(Verdict::as_str).collect::<Vec<_>>()})
+    }
+}
+
 /// Whether configurations together log every record a requirement does.
 #[derive(Clone, Debug, Default)]
 pub struct Coverage {

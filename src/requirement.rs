@@ -47,6 +47,17 @@ pub struct Requirement {
     pub trail: TrailNeeds,
 }
 
+impl Requirement {
+    /// The entry as `ctsel covers --list --format json` prints it: `{"id",
+    /// "pack", "title", "source", "selectors", "trail": {"multi_region",
+    /// "logging"}}`.
+    pub fn to_json(&self) -> Value {
+        serde_json::json!({"id": self.id, "pack": self.pack, "title": self.title,
+            "source": self.source, "selectors": self.selectors.to_json(),
+            "trail": {"multi_region": self.trail.multi_region, "logging": self.trail.logging}})
+    }
+}
+
 /// The outcome of one trail-property check.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum TrailCheck {

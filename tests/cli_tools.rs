@@ -600,6 +600,37 @@ fn diff_reports_equivalence_with_counts() {
 }
 
 #[test]
+fn diff_proves_every_shipped_basic_file_equivalent_to_its_conversion() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut proved = 0;
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("selectors");
+    let mut files: Vec<_> = std::fs::read_dir(&root)
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .filter(|p| p.extension().is_some_and(|x| x == "json"))
+        .collect();
+    files.sort();
+    for f in files {
+        let conv = ctsel().args(["convert", "-s"]).arg(&f).output().unwrap();
+        if conv.status.code() != Some(0) {
+            continue; // advanced already, or not a selector list
+        }
+        let out_path = dir.path().join("converted.json");
+        std::fs::write(&out_path, &conv.stdout).unwrap();
+        let out = ctsel().arg("diff").arg(&f).arg(&out_path).output().unwrap();
+        assert_eq!(out.status.code(), Some(0), "{}", f.display());
+        assert!(
+            String::from_utf8_lossy(&out.stdout).starts_with("equivalent (proved)"),
+            "{}: {}",
+            f.display(),
+            String::from_utf8_lossy(&out.stdout)
+        );
+        proved += 1;
+    }
+    assert!(proved >= 4, "only {proved} basic files");
+}
+
+#[test]
 fn explain_and_stats_survive_hostile_input() {
     let deep = "[".repeat(100_000);
     let input = format!(

@@ -168,6 +168,17 @@ fn witness_json(w: &ctsel::Witness) -> serde_json::Value {
            "assumed": w.a.assumed() || w.b.assumed()})
 }
 
+/// Both configurations of a comparison, read with the same options.
+fn pair(
+    py: Python<'_>,
+    a: &Bound<'_, PyAny>,
+    b: &Bound<'_, PyAny>,
+    options: Option<&Bound<'_, PyDict>>,
+) -> PyResult<(SelectorSet, SelectorSet)> {
+    let options = Options::from_python(options)?;
+    Ok((load(py, a, &options)?.0, load(py, b, &options)?.0))
+}
+
 fn analysis_error(e: ctsel::AnalysisError) -> PyErr {
     pyo3::exceptions::PyRuntimeError::new_err(e.to_string())
 }
@@ -182,9 +193,7 @@ pub fn contains<'py>(
     b: &Bound<'py, PyAny>,
     options: Option<&Bound<'py, PyDict>>,
 ) -> PyResult<Bound<'py, PyAny>> {
-    let options = Options::from_python(options)?;
-    let (set_a, _) = load(py, a, &options)?;
-    let (set_b, _) = load(py, b, &options)?;
+    let (set_a, set_b) = pair(py, a, b, options)?;
     let c = py
         .detach(|| ctsel::contains(&set_a, &set_b))
         .map_err(analysis_error)?;
@@ -205,9 +214,7 @@ pub fn equivalent<'py>(
     b: &Bound<'py, PyAny>,
     options: Option<&Bound<'py, PyDict>>,
 ) -> PyResult<Bound<'py, PyAny>> {
-    let options = Options::from_python(options)?;
-    let (set_a, _) = load(py, a, &options)?;
-    let (set_b, _) = load(py, b, &options)?;
+    let (set_a, set_b) = pair(py, a, b, options)?;
     let e = py
         .detach(|| ctsel::equivalent(&set_a, &set_b))
         .map_err(analysis_error)?;
@@ -224,14 +231,7 @@ pub fn equivalent<'py>(
 #[pyo3(signature = (partition="aws"))]
 pub fn requirements<'py>(py: Python<'py>, partition: &str) -> PyResult<Bound<'py, PyAny>> {
     let all = ctsel::requirements(partition).map_err(PyValueError::new_err)?;
-    let v: Vec<_> = all
-        .iter()
-        .map(|r| {
-            json!({"id": r.id, "pack": r.pack, "title": r.title, "source": r.source,
-                   "selectors": r.selectors.to_json(),
-                   "trail": {"multi_region": r.trail.multi_region, "logging": r.trail.logging}})
-        })
-        .collect();
+    let v: Vec<_> = all.iter().map(ctsel::Requirement::to_json).collect();
     to_python(py, &json!(v))
 }
 
@@ -286,14 +286,7 @@ pub fn covers<'py>(
         .map_err(analysis_error)?;
     let checks = ctsel::trail_checks(needs, &documents);
     let failed = checks.iter().any(|(_, c)| *c == ctsel::TrailCheck::Fail);
-    let witnesses: Vec<_> = coverage
-        .gaps
-        .iter()
-        .map(|g| {
-            json!({"record": g.record, "requirement": g.requirement.as_str(),
-                   "configurations": g.configurations.iter().map(|v| v.as_str()).collect::<Vec<_>>()})
-        })
-        .collect();
+    let witnesses: Vec<_> = coverage.gaps.iter().map(ctsel::Gap::to_json).collect();
     to_python(
         py,
         &json!({"requirement": id, "title": title,

@@ -61,14 +61,7 @@ fn list(args: &Args) -> u8 {
         }
         out(&s);
     } else {
-        let v: Vec<Value> = all
-            .iter()
-            .map(|r| {
-                json!({"id": r.id, "pack": r.pack, "title": r.title, "source": r.source,
-                       "selectors": r.selectors.to_json(),
-                       "trail": {"multi_region": r.trail.multi_region, "logging": r.trail.logging}})
-            })
-            .collect();
+        let v: Vec<Value> = all.iter().map(Requirement::to_json).collect();
         out(&format!("{}\n", json!({ "requirements": v })));
     }
     0
@@ -163,14 +156,7 @@ pub fn run(args: Args) -> u8 {
     let checks = ctsel::trail_checks(req.trail, &documents);
     let failed = checks.iter().any(|(_, c)| *c == TrailCheck::Fail);
     let covered = coverage.covered() && !failed;
-    let witnesses: Vec<Value> = coverage
-        .gaps
-        .iter()
-        .map(|g| {
-            json!({"record": g.record, "requirement": g.requirement.as_str(),
-                   "configurations": g.configurations.iter().map(|v| v.as_str()).collect::<Vec<_>>()})
-        })
-        .collect();
+    let witnesses: Vec<Value> = coverage.gaps.iter().map(ctsel::Gap::to_json).collect();
     match args.format {
         CoversFormat::Json => out(&format!(
             "{}\n",
