@@ -2,18 +2,10 @@
 //! trails together log everything a requirement asks, proved; when not,
 //! records the requirement logs and no trail does.
 
-use super::out;
 use super::selectors::{load, CatalogArgs, Named};
+use super::{out, FindingsFormat};
 use ctsel::{Requirement, SelectorSet, TrailCheck, TrailNeeds};
 use serde_json::{json, Value};
-
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, clap::ValueEnum)]
-pub enum CoversFormat {
-    #[default]
-    Human,
-    Json,
-    Sarif,
-}
 
 #[derive(clap::Args)]
 pub struct Args {
@@ -39,7 +31,7 @@ pub struct Args {
     allow_invalid: bool,
     /// Output format.
     #[arg(long, value_enum, default_value_t)]
-    format: CoversFormat,
+    format: FindingsFormat,
 }
 
 fn list(args: &Args) -> u8 {
@@ -51,7 +43,7 @@ fn list(args: &Args) -> u8 {
             return 2;
         }
     };
-    if format == CoversFormat::Human {
+    if format == FindingsFormat::Human {
         let mut s = String::new();
         for r in &all {
             s.push_str(&format!(
@@ -158,7 +150,7 @@ pub fn run(args: Args) -> u8 {
     let covered = coverage.covered() && !failed;
     let witnesses: Vec<Value> = coverage.gaps.iter().map(ctsel::Gap::to_json).collect();
     match args.format {
-        CoversFormat::Json => out(&format!(
+        FindingsFormat::Json => out(&format!(
             "{}\n",
             json!({"requirement": req.id, "title": req.title, "source": req.source,
                    "configurations": args.configs, "covered": covered,
@@ -166,7 +158,7 @@ pub fn run(args: Args) -> u8 {
                    "trail_checks": checks.iter().map(|(p, c)| json!({"property": p, "status": c.as_str()})).collect::<Vec<_>>(),
                    "witnesses": witnesses})
         )),
-        CoversFormat::Human => {
+        FindingsFormat::Human => {
             let mut s = format!(
                 "{}: {} (proved)\n  {}\n",
                 req.id,
@@ -192,7 +184,7 @@ pub fn run(args: Args) -> u8 {
             }
             out(&s);
         }
-        CoversFormat::Sarif => {
+        FindingsFormat::Sarif => {
             let mut results: Vec<Value> = coverage
                 .gaps
                 .iter()

@@ -4,6 +4,7 @@ use super::input::Input;
 use super::out;
 use super::render;
 use super::selectors::{CatalogArgs, Subject};
+use super::FindingsFormat;
 use ctsel::{check, parse_bytes};
 use ctsel::{lint, Finding, LintOptions, RULES};
 use ctsel::{Diagnostic, Severity};
@@ -13,14 +14,6 @@ use serde_json::json;
 pub enum Deny {
     Warning,
     Error,
-}
-
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Default, clap::ValueEnum)]
-pub enum LintFormat {
-    #[default]
-    Human,
-    Json,
-    Sarif,
 }
 
 #[derive(clap::Args)]
@@ -34,7 +27,7 @@ pub struct Args {
     deny: Deny,
     /// Output format; SARIF lets code scanning show the findings.
     #[arg(long, value_enum, default_value_t)]
-    format: LintFormat,
+    format: FindingsFormat,
     /// The trail's log bucket: data events logged on it are an error (CT007).
     #[arg(long, value_name = "NAME")]
     log_bucket: Option<String>,
@@ -144,7 +137,7 @@ pub fn run(args: Args) -> u8 {
     }));
     results.sort_by_key(|r| (r.line, r.column));
     match args.format {
-        LintFormat::Human => {
+        FindingsFormat::Human => {
             let mut shown: Vec<Diagnostic> = diags.clone();
             shown.extend(findings.iter().map(as_diagnostic));
             render::human_to_stdout(&shown, &source);
@@ -170,7 +163,7 @@ pub fn run(args: Args) -> u8 {
             };
             out(&footer);
         }
-        LintFormat::Json => {
+        FindingsFormat::Json => {
             let list: Vec<_> = results
                 .iter()
                 .map(|r| json!({"id": r.id, "severity": r.severity.as_str(), "layer": r.layer, "message": r.message, "pointer": r.pointer, "line": r.line, "column": r.column, "fix": r.fix}))
@@ -180,7 +173,7 @@ pub fn run(args: Args) -> u8 {
                 json!({"file": name, "valid": !rejected, "findings": list})
             ));
         }
-        LintFormat::Sarif => {
+        FindingsFormat::Sarif => {
             let mut rules: Vec<_> = RULES
                 .iter()
                 .map(|(id, sev, text)| json!({"id": id, "shortDescription": {"text": text}, "defaultConfiguration": {"level": sev.as_str()}}))

@@ -164,6 +164,15 @@ pub enum Format {
     Json,
 }
 
+/// `--format` for commands whose findings code scanning shows too.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, ValueEnum)]
+pub enum FindingsFormat {
+    #[default]
+    Human,
+    Json,
+    Sarif,
+}
+
 /// Exit status when standard output cannot be written (a full disk).
 pub const EXIT_OUTPUT: u8 = 3;
 /// Exit status after SIGINT (128 + 2, as shells report it).
