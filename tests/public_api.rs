@@ -15,6 +15,10 @@ use ctsel::{
     ParseError, ParseOptions, Program, Provenance, Report, Run, SelectorKind, SelectorSet,
     Severity, ValidateOptions, Validated, Verdict,
 };
+use ctsel::{
+    contains, covers, equivalent, requirement, requirements, trail_checks, AnalysisError,
+    Containment, Coverage, Equivalence, Gap, Requirement, TrailCheck, TrailNeeds,
+};
 use std::error::Error;
 
 // CloudTrail's largest event (256 KB) fits the default record limit.
@@ -226,4 +230,21 @@ fn the_expert_modules_and_the_rest_of_the_root() {
     .equivalent());
     let _ = Differ::new(&set, &set);
     let _: (Severity, Provenance) = (Severity::Error, Provenance::Verbatim);
+}
+
+#[test]
+fn exact_analysis_surface() -> Result<(), Box<dyn Error>> {
+    let all = SelectorSet::trail_default();
+    let c: Containment = contains(&all, &all)?;
+    let e: Equivalence = equivalent(&all, &all)?;
+    let v: Coverage = covers(&all, &[&all])?;
+    assert!(c.holds() && e.holds() && v.covered());
+    let gaps: &[Gap] = &v.gaps;
+    assert!(gaps.is_empty());
+    let r: Requirement = requirement("securityhub:CloudTrail.1", "aws")?.ok_or("no entry")?;
+    assert!(requirements("aws")?.len() > 1);
+    let checks: Vec<(&str, TrailCheck)> = trail_checks(TrailNeeds::default(), &[]);
+    assert!(checks.is_empty() && r.trail.multi_region);
+    let _: Option<AnalysisError> = None;
+    Ok(())
 }
