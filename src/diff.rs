@@ -54,6 +54,16 @@ pub struct Witness {
     pub given: bool,
 }
 
+impl Witness {
+    /// `{"record", "a", "b", "assumed", "given"}`, the verdicts as
+    /// `logged`/`not_logged`/`not_governed`, as `ctsel diff --format json`
+    /// prints it.
+    pub fn to_json(&self) -> Value {
+        json!({"record": self.record, "a": self.a.as_str(), "b": self.b.as_str(),
+               "assumed": self.a.assumed() || self.b.assumed(), "given": self.given})
+    }
+}
+
 /// The outcome of a comparison.
 #[derive(Clone, Debug, Default)]
 pub struct DiffReport {

@@ -149,10 +149,7 @@ pub fn diff<'py>(
     let witnesses: Vec<_> = report
         .witnesses
         .iter()
-        .map(|w| {
-            json!({"record": w.record, "a": w.a.as_str(), "b": w.b.as_str(),
-                   "assumed": w.a.assumed() || w.b.assumed(), "given": w.given})
-        })
+        .map(ctsel::Witness::to_json)
         .collect();
     to_python(
         py,
@@ -161,11 +158,6 @@ pub fn diff<'py>(
                 "given": report.given, "given_differing": report.given_differing,
                 "witnesses": witnesses}),
     )
-}
-
-fn witness_json(w: &ctsel::Witness) -> serde_json::Value {
-    json!({"record": w.record, "a": w.a.as_str(), "b": w.b.as_str(),
-           "assumed": w.a.assumed() || w.b.assumed()})
 }
 
 /// Both configurations of a comparison, read with the same options.
@@ -197,7 +189,7 @@ pub fn contains<'py>(
     let c = py
         .detach(|| ctsel::contains(&set_a, &set_b))
         .map_err(analysis_error)?;
-    let w: Vec<_> = c.witnesses.iter().map(witness_json).collect();
+    let w: Vec<_> = c.witnesses.iter().map(ctsel::Witness::to_json).collect();
     to_python(
         py,
         &json!({"contains": c.holds(), "proved": true, "witnesses": w}),
@@ -218,7 +210,7 @@ pub fn equivalent<'py>(
     let e = py
         .detach(|| ctsel::equivalent(&set_a, &set_b))
         .map_err(analysis_error)?;
-    let only = |v: &[ctsel::Witness]| v.iter().map(witness_json).collect::<Vec<_>>();
+    let only = |v: &[ctsel::Witness]| v.iter().map(ctsel::Witness::to_json).collect::<Vec<_>>();
     to_python(
         py,
         &json!({"equivalent": e.holds(), "proved": true,

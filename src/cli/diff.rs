@@ -108,14 +108,7 @@ pub fn run(args: Args) -> u8 {
     let equivalent = report.equivalent();
     match args.format {
         Format::Json => {
-            let w: Vec<_> = report
-                .witnesses
-                .iter()
-                .map(|w: &Witness| {
-                    json!({"record": w.record, "a": w.a.as_str(), "b": w.b.as_str(),
-                           "assumed": w.a.assumed() || w.b.assumed(), "given": w.given})
-                })
-                .collect();
+            let w: Vec<_> = report.witnesses.iter().map(Witness::to_json).collect();
             out(&format!(
                 "{}\n",
                 json!({"a": args.a, "b": args.b, "equivalent": equivalent,
