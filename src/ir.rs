@@ -156,6 +156,25 @@ impl Ir {
     }
 }
 
+impl Ir {
+    /// Several selector sets as one: the selectors of `sets[k]` keep their
+    /// order and are numbered after those of the sets before it, so a
+    /// verdict's selector indices say which sets log a record.
+    pub fn union(sets: &[&SelectorSet]) -> Ir {
+        let mut selectors = Vec::new();
+        let mut origins = 0;
+        for set in sets {
+            let ir = Ir::lower(set);
+            selectors.extend(ir.selectors.into_iter().map(|mut s| {
+                s.origin += origins;
+                s
+            }));
+            origins += ir.origins;
+        }
+        Ir { selectors, origins }
+    }
+}
+
 /// For a basic data-resource value that is a whole-type "all" form (spec
 /// §2.6), the ARN prefix it stands for: `Some("arn:<p>:s3:::")` for S3,
 /// `Some("")` (any ARN, or none) for Lambda and DynamoDB.

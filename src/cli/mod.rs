@@ -14,6 +14,7 @@ mod lint;
 mod match_cmd;
 mod records;
 mod render;
+mod route;
 mod selectors;
 mod stats;
 mod validate;
@@ -61,6 +62,9 @@ enum Command {
     /// Why each record is (not) logged: every selector, every condition.
     #[command(after_help = EXIT_CODES)]
     Explain(explain::Args),
+    /// Several selector sets, each to its own output, decided in one pass.
+    #[command(after_help = EXIT_CODES)]
+    Route(route::Args),
     /// Whether two configurations log the same records, proved; witnesses both ways.
     #[command(after_help = EXIT_CODES)]
     Diff(diff::Args),
@@ -293,6 +297,7 @@ pub fn main() -> ExitCode {
         Command::Explain(args) => explain::run(args),
         Command::Diff(args) => diff::run(args),
         Command::Covers(args) => covers::run(args),
+        Command::Route(args) => route::run(args),
         Command::Lint(args) => lint::run(args),
     };
     ExitCode::from(code)

@@ -167,6 +167,26 @@ impl Program {
         Program::from_ir(Ir::lower(set))
     }
 
+    /// One program for several selector sets, each record decided once for
+    /// all of them: the selectors of `sets[k]` are numbered after those of
+    /// the sets before it (a router's routes). Conditions the sets share
+    /// are compiled once.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use ctsel::{Program, SelectorSet};
+    ///
+    /// let all = SelectorSet::trail_default();
+    /// let program = Program::union(&[&all, &all]);
+    /// let v = program.decide_bytes(br#"{"eventCategory":"Management"}"#)?;
+    /// assert_eq!(v.selectors(), [0, 1]);
+    /// # Ok::<(), ctsel::ScanError>(())
+    /// ```
+    pub fn union(sets: &[&SelectorSet]) -> Program {
+        Program::from_ir(Ir::union(sets))
+    }
+
     /// The program of a trail whose selectors were never set (spec §3.3).
     pub fn trail_default() -> Program {
         Program::new(&SelectorSet::trail_default())
