@@ -6,12 +6,14 @@
 //! large for the memory budget) is left to the streaming decoder, which
 //! reads it as before.
 
+#[cfg(not(target_family = "wasm"))]
 use std::cell::RefCell;
 use std::sync::atomic::{AtomicUsize, Ordering};
 
 /// Inflated bytes held at once by all jobs together: a file is inflated
 /// whole only while this budget has room for it, so the memory this path
 /// takes does not grow with `--jobs`.
+#[cfg(not(target_family = "wasm"))]
 const BUDGET: usize = 64 << 20;
 
 /// A compressed file larger than this is streamed, whatever its trailer.
@@ -37,8 +39,10 @@ impl Drop for Inflated {
     }
 }
 
+#[cfg(not(target_family = "wasm"))]
 struct Decompressor(*mut libdeflate_sys::libdeflate_decompressor);
 
+#[cfg(not(target_family = "wasm"))]
 impl Drop for Decompressor {
     fn drop(&mut self) {
         // SAFETY: allocated by `libdeflate_alloc_decompressor`, freed once.
@@ -46,10 +50,12 @@ impl Drop for Decompressor {
     }
 }
 
+#[cfg(not(target_family = "wasm"))]
 thread_local! {
     static DECOMPRESSOR: RefCell<Option<Decompressor>> = const { RefCell::new(None) };
 }
 
+#[cfg(not(target_family = "wasm"))]
 fn reserve(n: usize) -> bool {
     HELD.fetch_update(Ordering::AcqRel, Ordering::Acquire, |held| {
         (held + n <= BUDGET).then_some(held + n)
@@ -57,9 +63,16 @@ fn reserve(n: usize) -> bool {
     .is_ok()
 }
 
+/// Without libdeflate (WebAssembly) every file is streamed.
+#[cfg(target_family = "wasm")]
+pub(crate) fn whole(_gz: &[u8]) -> Option<Inflated> {
+    None
+}
+
 /// Inflates `gz` when it is exactly one gzip member, intact, whose
 /// trailer's size fits the budget; `None` otherwise, for the streaming
 /// decoder to read (and report on) as usual.
+#[cfg(not(target_family = "wasm"))]
 pub(crate) fn whole(gz: &[u8]) -> Option<Inflated> {
     if gz.len() < 18 || gz.len() as u64 > WHOLE_MAX {
         return None;
