@@ -19,7 +19,14 @@ pub(crate) fn run_job(
     send: &mut dyn FnMut(Piece) -> bool,
 ) {
     let source = &sources[job.source];
-    let mode = if options.categories || options.report != Report::Emitted {
+    // Per-record verdicts and categories are promised exact for every
+    // record, so those reports read every byte; the routers' report keeps
+    // the caller's mode.
+    let exact = !matches!(
+        options.report,
+        Report::Emitted | Report::FastVerdictsAndBytes
+    );
+    let mode = if options.categories || exact {
         Mode::Validate
     } else {
         options.mode

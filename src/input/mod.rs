@@ -81,6 +81,23 @@ pub enum Report {
     Verdicts,
     /// As `Verdicts`, with each record's bytes.
     VerdictsAndBytes,
+    /// As `VerdictsAndBytes`, read as fast as `Emitted` ([`Options::mode`]
+    /// is kept): a logged verdict is exact, while a record that cannot be
+    /// logged is not read past the point that decided it, so it may be
+    /// unparseable further on and still count as not logged, as `ctsel
+    /// filter` counts it. For routers, which need every record's bytes and
+    /// the exact selectors of the logged ones.
+    FastVerdictsAndBytes,
+}
+
+impl Report {
+    /// Each record's bytes are kept for its [`Event::Record`].
+    pub(crate) fn bytes(self) -> bool {
+        matches!(
+            self,
+            Report::VerdictsAndBytes | Report::FastVerdictsAndBytes
+        )
+    }
 }
 
 /// How to read and decide.
@@ -236,7 +253,8 @@ pub struct Decided<'a> {
     pub at: Location,
     /// The verdict, or why the record is unparseable.
     pub verdict: Result<&'a Verdict, &'a str>,
-    /// The record's bytes, with [`Report::VerdictsAndBytes`].
+    /// The record's bytes, with [`Report::VerdictsAndBytes`] or
+    /// [`Report::FastVerdictsAndBytes`].
     pub bytes: Option<&'a [u8]>,
 }
 

@@ -202,7 +202,7 @@ impl Worker<'_, '_> {
             }
         };
         if self.options.report != Report::Emitted {
-            let held = (self.options.report == Report::VerdictsAndBytes).then(|| {
+            let held = self.options.report.bytes().then(|| {
                 let start = self.piece.held.len();
                 self.piece.held.extend_from_slice(bytes);
                 start..self.piece.held.len()
