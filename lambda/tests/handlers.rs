@@ -25,6 +25,15 @@ fn records() -> Vec<String> {
         .collect()
 }
 
+/// The compiled program's verdict, the oracle each handler must follow.
+fn logs(stage: &Stage, record: &str) -> bool {
+    stage
+        .program()
+        .decide_bytes(record.as_bytes())
+        .unwrap()
+        .is_logged()
+}
+
 fn b64(bytes: &[u8]) -> String {
     base64::engine::general_purpose::STANDARD.encode(bytes)
 }
@@ -100,16 +109,7 @@ fn cloudwatch_logs_batches_are_decoded_and_filtered() {
     let text = json!({"awslogs": {"data": b64(&gzip(data.to_string().as_bytes()))}}).to_string();
     let event: LogsEvent = serde_json::from_str(&text).unwrap();
     let (logged, summary) = stage.cloudwatch_logs(&event);
-    let want: Vec<&String> = recs
-        .iter()
-        .filter(|r| {
-            stage
-                .program()
-                .decide_bytes(r.as_bytes())
-                .unwrap()
-                .is_logged()
-        })
-        .collect();
+    let want: Vec<&String> = recs.iter().filter(|r| logs(&stage, r)).collect();
     let got: Vec<&str> = std::str::from_utf8(&logged).unwrap().lines().collect();
     assert_eq!(got.len(), want.len());
     assert!(got.iter().zip(&want).all(|(g, w)| g == w));
@@ -240,13 +240,7 @@ async fn s3_object_created_filters_a_log_file_into_the_destination() {
         .into_bytes();
     let want: Vec<Value> = recs
         .iter()
-        .filter(|r| {
-            stage
-                .program()
-                .decide_bytes(r.as_bytes())
-                .unwrap()
-                .is_logged()
-        })
+        .filter(|r| logs(&stage, r))
         .map(|r| serde_json::from_str(r).unwrap())
         .collect();
     let got: Vec<Value> = std::str::from_utf8(&got)
